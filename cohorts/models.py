@@ -1,0 +1,199 @@
+"""Live cohorts, their seats, and who holds or owns them.
+
+Seats taken = confirmed enrollments + active, unexpired seat holds (checkout holds and
+waitlist offers alike). There is no counter: the rows are the truth.
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from courses.models import Course, Product
+
+
+def _token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Cohort(models.Model):
+    class AdmissionState(models.TextChoices):
+        DRAFT = "draft", "Draft (not shown)"
+        WAITLIST = "waitlist", "Waitlist only"
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="cohorts")
+    product = models.ForeignKey(
+        Product,
+        on_delete=models.PROTECT,
+        related_name="cohorts",
+        help_text="What a seat in this cohort is sold as.",
+    )
+    name = models.CharField(max_length=80, help_text='e.g. "October 2022"')
+    slug = models.SlugField(unique=True)
+    start_date = models.DateField()
+    weeks = models.PositiveSmallIntegerField(default=8)
+    class_days = models.CharField(max_length=80, default="Saturdays and Sundays")
+    class_start_time = models.TimeField()
+    class_end_time = models.TimeField()
+    time_zone = models.CharField(max_length=64, default="Asia/Kolkata")
+    capacity = models.PositiveSmallIntegerField(default=75)
+    admission_state = models.CharField(
+        max_length=10, choices=AdmissionState.choices, default=AdmissionState.DRAFT
+    )
+    admissions_opened_at = models.DateTimeField(null=True, blank=True)
+    early_access_until = models.DateTimeField(
+        null=True, blank=True, help_text="Until then only waitlisted emails may buy."
+    )
+    # Self-paced passes whose holders may watch this cohort's recordings.
+    included_in_passes = models.ManyToManyField(
+        Product, blank=True, related_name="included_cohorts"
+    )
+
+    class Meta:
+        ordering = ["start_date"]
+
+    def __str__(self):
+        return f"{self.name} cohort"
+
+    @property
+    def end_date(self):
+        return self.start_date + timedelta(weeks=self.weeks) - timedelta(days=1)
+
+
+class LiveSession(models.Model):
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="sessions")
+    starts_at = models.DateTimeField()
+    title = models.CharField(max_length=200)
+    topics = models.TextField(blank=True, help_text="One per line.")
+    recording_url = models.URLField(blank=True)
+    pre_reads = models.TextField(blank=True, help_text="One link per line.")
+    problem_statement_url = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+
+    def __str__(self):
+        return f"{self.cohort.name}: {self.title}"
+
+
+class SeatHold(models.Model):
+    """A seat kept for one person for a while: during checkout, or as a waitlist offer."""
+
+    class Kind(models.TextChoices):
+        CHECKOUT = "checkout", "Checkout"
+        WAITLIST_OFFER = "waitlist_offer", "Waitlist offer"
+
+    class State(models.TextChoices):
+        ACTIVE = "active", "Active"
+        CONVERTED = "converted", "Became an enrollment"
+        RELEASED = "released", "Released"
+        EXPIRED = "expired", "Expired"
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="holds")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE
+    )
+    email = models.EmailField()
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CHECKOUT)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE)
+    token = models.CharField(max_length=64, unique=True, default=_token, editable=False)
+    waitlist_entry = models.ForeignKey(
+        "WaitlistEntry", null=True, blank=True, on_delete=models.SET_NULL, related_name="offers"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["cohort", "state", "expires_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} hold for {self.email} in {self.cohort.name}"
+
+    def is_live(self, now=None) -> bool:
+        return self.state == self.State.ACTIVE and self.expires_at > (now or timezone.now())
+
+
+class Enrollment(models.Model):
+    class State(models.TextChoices):
+        PENDING_PAYMENT = "pending_payment", "Pending payment"
+        CONFIRMED = "confirmed", "Confirmed"
+        CANCELLED = "cancelled", "Cancelled"
+        REFUNDED = "refunded", "Refunded"
+
+    ACTIVE_STATES = (State.PENDING_PAYMENT, State.CONFIRMED)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enrollments"
+    )
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="enrollments")
+    cohort = models.ForeignKey(
+        Cohort, null=True, blank=True, on_delete=models.PROTECT, related_name="enrollments"
+    )
+    state = models.CharField(
+        max_length=20, choices=State.choices, default=State.PENDING_PAYMENT
+    )
+    hold = models.OneToOneField(
+        SeatHold, null=True, blank=True, on_delete=models.SET_NULL, related_name="enrollment"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "cohort"],
+                condition=Q(state__in=["pending_payment", "confirmed"], cohort__isnull=False),
+                name="one_active_enrollment_per_cohort",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "product"],
+                condition=Q(state__in=["pending_payment", "confirmed"], cohort__isnull=True),
+                name="one_active_pass_per_product",
+            ),
+        ]
+
+    def __str__(self):
+        where = self.cohort.name if self.cohort_id else self.product.name
+        return f"{self.user} in {where} ({self.get_state_display()})"
+
+
+class WaitlistEntry(models.Model):
+    class State(models.TextChoices):
+        WAITING = "waiting", "Waiting"
+        OFFERED = "offered", "Offer sent"
+        ENROLLED = "enrolled", "Enrolled"
+        LEFT = "left", "Left the waitlist"
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="waitlist")
+    email = models.EmailField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)
+    # Lower goes first. Someone whose late payment found no seat is put ahead of everyone.
+    priority = models.IntegerField(default=0)
+    token = models.CharField(max_length=64, unique=True, default=_token, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    notified_at = models.DateTimeField(null=True, blank=True)
+    left_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["priority", "created_at", "id"]
+        verbose_name_plural = "waitlist entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "email"], name="one_waitlist_entry_per_email"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email} waiting for {self.cohort.name}"

@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "full_name", "country", "state", "is_staff", "email_verified_at"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "country", "groups"]
+    search_fields = ["email", "full_name", "phone", "company_name", "gstin"]
+    readonly_fields = ["last_login", "date_joined"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (
+            "Profile",
+            {"fields": ["full_name", "phone", "country", "state", "time_zone", "email_verified_at"]},
+        ),
+        ("Billing", {"fields": ["billing_address", "company_name", "gstin"]}),
+        (
+            "Permissions",
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
+    ]

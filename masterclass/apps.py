@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MasterclassConfig(AppConfig):
+    name = "masterclass"
+    verbose_name = "Site"

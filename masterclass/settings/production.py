@@ -1,0 +1,38 @@
+"""Production: every secret from the environment, HTTPS only, never the sandbox."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import RAZORPAY_API_BASE_URL, RAZORPAY_CHECKOUT_JS_URL, env
+
+DEBUG = False
+SECRET_KEY = env("SECRET_KEY")
+DATABASES = {"default": env.db("DATABASE_URL")}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+
+def _is_sandbox(url: str) -> bool:
+    return "razorpay.com" not in url
+
+
+if _is_sandbox(RAZORPAY_API_BASE_URL) or _is_sandbox(RAZORPAY_CHECKOUT_JS_URL):
+    # The sandbox is a development tool; a production site talking to it would take no money.
+    raise ImproperlyConfigured(
+        "Production settings refuse the Razorpay sandbox: set RAZORPAY_API_BASE_URL to "
+        "https://api.razorpay.com/v1 and RAZORPAY_CHECKOUT_JS_URL to "
+        "https://checkout.razorpay.com/v1/checkout.js"
+    )

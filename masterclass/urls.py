@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from masterclass import views
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("masterclass.accounts.urls")),
+    path("", include("courses.urls")),
+    path("", include("cohorts.urls")),
+    path("", include("payments.urls")),
+    path("", include("mentorship.urls")),
+    path(getattr(settings, "ADMIN_URL", "admin/"), admin.site.urls),
+]
+
+handler404 = "masterclass.views.page_not_found"
+handler500 = "masterclass.views.server_error"

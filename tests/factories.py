@@ -1,0 +1,186 @@
+"""Factories for every model the tests build. One section per app, in dependency order."""
+
+import datetime as dt
+
+import factory
+from django.utils import timezone
+
+from cohorts.models import Cohort, Enrollment, SeatHold, WaitlistEntry
+from courses.models import (
+    FAQ,
+    Course,
+    Instructor,
+    OutlineTopic,
+    OutlineWeek,
+    Product,
+    ProductFeature,
+    Testimonial,
+)
+from masterclass.accounts.models import User
+
+# --- accounts ---------------------------------------------------------------------------
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["email"]
+
+    email = factory.Sequence(lambda n: f"learner{n}@example.com")
+    full_name = factory.Faker("name", locale="en_IN")
+    phone = "+919800000000"
+    country = "IN"
+    state = "29"
+    billing_address = "12 MG Road, Bengaluru 560001"
+    email_verified_at = factory.LazyFunction(timezone.now)
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+
+# --- courses ----------------------------------------------------------------------------
+
+
+class InstructorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Instructor
+
+    name = "Arpit Bhayani"
+    headline = "Engineer and teacher"
+    bio = "Builds systems that scale.\n\nWrites a newsletter about them."
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Course
+        django_get_or_create = ["slug"]
+
+    title = "System Design Masterclass"
+    slug = "system-design-masterclass"
+    tagline = "Become great at designing scalable, fault-tolerant systems."
+    description = "A live course.\n\nEight weeks of design discussions."
+    contact_email = "arpit.masterclass@example.com"
+    instructor = factory.SubFactory(InstructorFactory)
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Product
+        django_get_or_create = ["slug"]
+
+    course = factory.SubFactory(CourseFactory)
+    kind = Product.Kind.LIVE_COHORT
+    name = "Live cohort seat"
+    slug = factory.Sequence(lambda n: f"live-cohort-{n}")
+    price_inr_minor = 3_499_900
+    price_usd_minor = 54_900
+    refund_window_days = 14
+    mentorship_calls = 3
+    mentorship_call_minutes = 30
+    mentorship_validity_days = None
+
+
+class SelfPacedProductFactory(ProductFactory):
+    kind = Product.Kind.SELF_PACED
+    name = "Learn at your own pace"
+    slug = factory.Sequence(lambda n: f"self-paced-{n}")
+    price_inr_minor = 3_299_900
+    price_usd_minor = 52_500
+    refund_window_days = 0
+    mentorship_validity_days = 60
+
+
+class ProductFeatureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProductFeature
+
+    product = factory.SubFactory(ProductFactory)
+    text = factory.Sequence(lambda n: f"Feature {n}")
+    ordering = factory.Sequence(lambda n: n)
+
+
+class OutlineWeekFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OutlineWeek
+
+    course = factory.SubFactory(CourseFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    theme = ""
+    summary = factory.Sequence(lambda n: f"What week {n + 1} is about.")
+
+
+class OutlineTopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OutlineTopic
+
+    week = factory.SubFactory(OutlineWeekFactory)
+    title = factory.Sequence(lambda n: f"Designing system {n}")
+    ordering = factory.Sequence(lambda n: n)
+
+
+class TestimonialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Testimonial
+
+    course = factory.SubFactory(CourseFactory)
+    name = factory.Faker("first_name", locale="en_IN")
+    month = dt.date(2022, 6, 1)
+    text = factory.Faker("paragraph")
+    is_published = True
+
+
+class FAQFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FAQ
+
+    course = factory.SubFactory(CourseFactory)
+    question = factory.Sequence(lambda n: f"Question {n}?")
+    answer = "An answer."
+
+
+# --- cohorts ----------------------------------------------------------------------------
+
+
+class CohortFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cohort
+        django_get_or_create = ["slug"]
+
+    course = factory.SubFactory(CourseFactory)
+    product = factory.SubFactory(ProductFactory, course=factory.SelfAttribute("..course"))
+    name = "October 2022"
+    slug = factory.Sequence(lambda n: f"cohort-{n}")
+    start_date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=30))
+    weeks = 8
+    class_days = "Saturdays and Sundays"
+    class_start_time = dt.time(9, 0)
+    class_end_time = dt.time(11, 30)
+    capacity = 75
+    admission_state = Cohort.AdmissionState.OPEN
+
+
+class SeatHoldFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SeatHold
+
+    cohort = factory.SubFactory(CohortFactory)
+    user = factory.SubFactory(UserFactory)
+    email = factory.SelfAttribute("user.email")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(minutes=15))
+
+
+class EnrollmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrollment
+
+    user = factory.SubFactory(UserFactory)
+    cohort = factory.SubFactory(CohortFactory)
+    product = factory.SelfAttribute("cohort.product")
+    state = Enrollment.State.CONFIRMED
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+
+class WaitlistEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WaitlistEntry
+
+    cohort = factory.SubFactory(CohortFactory)
+    email = factory.Sequence(lambda n: f"waiting{n}@example.com")
