@@ -136,9 +136,7 @@ class Enrollment(models.Model):
     cohort = models.ForeignKey(
         Cohort, null=True, blank=True, on_delete=models.PROTECT, related_name="enrollments"
     )
-    state = models.CharField(
-        max_length=20, choices=State.choices, default=State.PENDING_PAYMENT
-    )
+    state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING_PAYMENT)
     hold = models.OneToOneField(
         SeatHold, null=True, blank=True, on_delete=models.SET_NULL, related_name="enrollment"
     )
@@ -190,9 +188,7 @@ class WaitlistEntry(models.Model):
         ordering = ["priority", "created_at", "id"]
         verbose_name_plural = "waitlist entries"
         constraints = [
-            models.UniqueConstraint(
-                fields=["cohort", "email"], name="one_waitlist_entry_per_email"
-            )
+            models.UniqueConstraint(fields=["cohort", "email"], name="one_waitlist_entry_per_email")
         ]
 
     def __str__(self):

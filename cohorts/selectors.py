@@ -33,18 +33,14 @@ class SeatCount:
 def seat_count(cohort: Cohort, *, now=None) -> SeatCount:
     """Count seats from the rows; expired holds are ignored whether or not a job ended them."""
     now = now or timezone.now()
-    confirmed = Enrollment.objects.filter(
-        cohort=cohort, state=Enrollment.State.CONFIRMED
-    ).count()
+    confirmed = Enrollment.objects.filter(cohort=cohort, state=Enrollment.State.CONFIRMED).count()
     holds = SeatHold.objects.filter(
         cohort=cohort, state=SeatHold.State.ACTIVE, expires_at__gt=now
     ).aggregate(
         held=Count("id", filter=Q(kind=SeatHold.Kind.CHECKOUT)),
         offered=Count("id", filter=Q(kind=SeatHold.Kind.WAITLIST_OFFER)),
     )
-    waiting = WaitlistEntry.objects.filter(
-        cohort=cohort, state=WaitlistEntry.State.WAITING
-    ).count()
+    waiting = WaitlistEntry.objects.filter(cohort=cohort, state=WaitlistEntry.State.WAITING).count()
     return SeatCount(
         capacity=cohort.capacity,
         confirmed=confirmed,

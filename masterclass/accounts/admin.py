@@ -15,7 +15,16 @@ class UserAdmin(BaseUserAdmin):
         (None, {"fields": ["email", "password"]}),
         (
             "Profile",
-            {"fields": ["full_name", "phone", "country", "state", "time_zone", "email_verified_at"]},
+            {
+                "fields": [
+                    "full_name",
+                    "phone",
+                    "country",
+                    "state",
+                    "time_zone",
+                    "email_verified_at",
+                ]
+            },
         ),
         ("Billing", {"fields": ["billing_address", "company_name", "gstin"]}),
         (
