@@ -48,3 +48,19 @@ def seat_count(cohort: Cohort, *, now=None) -> SeatCount:
         offered=holds["offered"],
         waiting=waiting,
     )
+
+
+def waitlist_position(entry: WaitlistEntry) -> int | None:
+    """1-based place in line among people still waiting, or None when not waiting."""
+    if entry.state != WaitlistEntry.State.WAITING:
+        return None
+    ahead = (
+        WaitlistEntry.objects.filter(cohort_id=entry.cohort_id, state=WaitlistEntry.State.WAITING)
+        .filter(
+            Q(priority__lt=entry.priority)
+            | Q(priority=entry.priority, created_at__lt=entry.created_at)
+            | Q(priority=entry.priority, created_at=entry.created_at, id__lt=entry.id)
+        )
+        .count()
+    )
+    return ahead + 1

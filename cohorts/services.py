@@ -188,3 +188,53 @@ def enroll_in_pass(*, user, product: Product, now=None) -> SeatConfirmation:
             confirmed_at=now,
         )
         return SeatConfirmation(enrollment, "confirmed")
+
+
+class AlreadyOnWaitlist(Exception):
+    def __init__(self, entry):
+        super().__init__("This email is already on the waitlist.")
+        self.entry = entry
+
+
+def join_waitlist(*, cohort: Cohort, email: str, user=None, now=None):
+    """Put `email` on `cohort`'s waitlist once; a second join raises AlreadyOnWaitlist.
+
+    An email that left earlier may join again, at the back of the line.
+    """
+    from django.db import IntegrityError
+
+    from .models import WaitlistEntry
+
+    now = now or timezone.now()
+    email = email.strip().lower()
+    with transaction.atomic():
+        entry = WaitlistEntry.objects.select_for_update().filter(cohort=cohort, email=email).first()
+        if entry and entry.state != WaitlistEntry.State.LEFT:
+            raise AlreadyOnWaitlist(entry)
+        if entry:
+            entry.state = WaitlistEntry.State.WAITING
+            entry.created_at = now
+            entry.left_at = None
+            entry.user = entry.user or user
+            entry.save(update_fields=["state", "created_at", "left_at", "user"])
+            return entry
+        try:
+            with transaction.atomic():
+                return WaitlistEntry.objects.create(
+                    cohort=cohort, email=email, user=user, created_at=now
+                )
+        except IntegrityError as exc:
+            raise AlreadyOnWaitlist(WaitlistEntry.objects.get(cohort=cohort, email=email)) from exc
+
+
+def leave_waitlist(*, token: str, now=None) -> None:
+    from .models import WaitlistEntry
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        entry = WaitlistEntry.objects.select_for_update().get(token=token)
+        if entry.state == WaitlistEntry.State.LEFT:
+            return
+        entry.state = WaitlistEntry.State.LEFT
+        entry.left_at = now
+        entry.save(update_fields=["state", "left_at"])

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "cohorts"
-urlpatterns: list = []
+urlpatterns = [
+    path("cohorts/<slug:slug>/waitlist/", views.join_waitlist, name="join_waitlist"),
+    path("waitlist/<str:token>/", views.waitlist_status, name="waitlist_status"),
+    path("waitlist/<str:token>/leave/", views.leave_waitlist, name="leave_waitlist"),
+]

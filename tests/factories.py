@@ -184,3 +184,20 @@ class WaitlistEntryFactory(factory.django.DjangoModelFactory):
 
     cohort = factory.SubFactory(CohortFactory)
     email = factory.Sequence(lambda n: f"waiting{n}@example.com")
+
+
+# --- payments ---------------------------------------------------------------------------
+
+
+class OrderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "payments.Order"
+
+    user = factory.SubFactory(UserFactory)
+    product = factory.SubFactory(ProductFactory)
+    amount_minor = factory.SelfAttribute("product.price_inr_minor")
+    currency = "INR"
+    billing_name = factory.SelfAttribute("user.full_name")
+    billing_email = factory.SelfAttribute("user.email")
+    billing_state = "29"
+    billing_country = "IN"
