@@ -33,7 +33,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     state = "29"
     billing_address = "12 MG Road, Bengaluru 560001"
     email_verified_at = factory.LazyFunction(timezone.now)
-    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+    password = factory.django.Password("correct-horse-battery")
 
 
 # --- courses ----------------------------------------------------------------------------

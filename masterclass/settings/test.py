@@ -15,3 +15,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 SECRET_KEY = "test-secret-key"
 DEBUG = False
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+# The test client's login() passes no request, which django-axes refuses; the throttling
+# tests switch axes back on explicitly.
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AXES_ENABLED = False

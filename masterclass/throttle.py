@@ -1,0 +1,46 @@
+"""A small fixed-window rate limit on the cache, for views axes does not cover."""
+
+import functools
+import hashlib
+
+from django.core.cache import cache
+from django.shortcuts import render
+
+
+def _client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def rate_limited(*, key: str, limit: int, window_seconds: int, field: str | None = None):
+    """Allow `limit` POSTs per client IP (and per value of `field`) per window; then 429."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method == "POST":
+                subjects = [f"ip:{_client_ip(request)}"]
+                if field and request.POST.get(field):
+                    subjects.append(f"{field}:{request.POST[field].strip().lower()}")
+                for subject in subjects:
+                    digest = hashlib.sha256(subject.encode()).hexdigest()[:32]
+                    cache_key = f"throttle:{key}:{digest}"
+                    cache.add(cache_key, 0, window_seconds)
+                    try:
+                        count = cache.incr(cache_key)
+                    except ValueError:
+                        cache.set(cache_key, 1, window_seconds)
+                        count = 1
+                    if count > limit:
+                        response = render(
+                            request,
+                            "throttled.html",
+                            {"window_minutes": max(window_seconds // 60, 1)},
+                            status=429,
+                        )
+                        response["Retry-After"] = str(window_seconds)
+                        return response
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
