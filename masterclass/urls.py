@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("courses.urls")),
     path("", include("cohorts.urls")),
     path("", include("payments.urls")),
+    path("", include("payments.invoicing.urls")),
+    path("", include("payments.refunds.urls")),
     path("", include("mentorship.urls")),
     path(getattr(settings, "ADMIN_URL", "admin/"), admin.site.urls),
 ]

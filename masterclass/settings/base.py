@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "courses",
     "cohorts",
     "payments",
+    "payments.invoicing",
+    "payments.refunds",
     "mentorship",
     "masterclass",
 ]
@@ -172,9 +174,34 @@ RAZORPAY_SANDBOX_WEBHOOK_URL = env(
 RAZORPAY_TIMEOUT_SECONDS = env.float("RAZORPAY_TIMEOUT_SECONDS", default=10.0)
 RAZORPAY_INTERNATIONAL_ENABLED = env.bool("RAZORPAY_INTERNATIONAL_ENABLED", default=False)
 
-# Seats and waitlists.
+# --- cohorts: seats and waitlists ---------------------------------------------------------
 SEAT_HOLD_MINUTES = env.int("SEAT_HOLD_MINUTES", default=15)
 WAITLIST_OFFER_HOURS = env.int("WAITLIST_OFFER_HOURS", default=48)
+
+# --- payments ------------------------------------------------------------------------------
+
+# --- invoicing -----------------------------------------------------------------------------
+
+# --- refunds -------------------------------------------------------------------------------
+
+# --- mentorship ----------------------------------------------------------------------------
+
+# --- learner home --------------------------------------------------------------------------
+
+# --- periodic jobs: (dotted path of a django-tasks task, every N seconds), run by
+# `manage.py run_scheduler`. Each area adds its own line.
+SCHEDULED_TASKS = [
+    # ("app.tasks.some_task", 60),
+]
+
+# --- demo data: `manage.py load_demo` runs these functions in order; each must be idempotent.
+DEMO_STEPS = [
+    "courses.demo.load",
+    "cohorts.demo.load",
+    "payments.demo.load",
+    "mentorship.demo.load",
+    "masterclass.demo.load",
+]
 
 LOG_FORMAT = env("LOG_FORMAT", default="plain")  # "json" in production
 LOGGING = {

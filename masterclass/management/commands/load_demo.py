@@ -1,0 +1,20 @@
+"""Load the demo catalogue, cohorts, learners and bookings: `manage.py load_demo`.
+
+Runs the functions named in settings.DEMO_STEPS in order; each is idempotent, so running the
+command twice changes nothing.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+
+class Command(BaseCommand):
+    help = "Load demo data (idempotent)."
+
+    def handle(self, *args, **options):
+        for dotted in settings.DEMO_STEPS:
+            with transaction.atomic():
+                import_string(dotted)()
+            self.stdout.write(f"loaded {dotted}")
