@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.landing, name="landing"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    path("cohorts/<slug:slug>/", views.cohort_detail, name="cohort_detail"),
     path("accounts/", include("masterclass.accounts.urls")),
     path("", include("courses.urls")),
     path("", include("cohorts.urls")),

@@ -174,6 +174,14 @@ RAZORPAY_SANDBOX_WEBHOOK_URL = env(
 RAZORPAY_TIMEOUT_SECONDS = env.float("RAZORPAY_TIMEOUT_SECONDS", default=10.0)
 RAZORPAY_INTERNATIONAL_ENABLED = env.bool("RAZORPAY_INTERNATIONAL_ENABLED", default=False)
 
+# --- foundation: accounts and the public site -----------------------------------------------
+# Email verification links are signed, not stored; they stop working after this many days.
+EMAIL_VERIFICATION_MAX_AGE_DAYS = env.int("EMAIL_VERIFICATION_MAX_AGE_DAYS", default=3)
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 3600)
+# Catalogue fragments of the public pages are cached this long; admin edits invalidate them
+# at once through the content revision (courses.ContentRevision).
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=3600)
+
 # --- cohorts: seats and waitlists ---------------------------------------------------------
 SEAT_HOLD_MINUTES = env.int("SEAT_HOLD_MINUTES", default=15)
 WAITLIST_OFFER_HOURS = env.int("WAITLIST_OFFER_HOURS", default=48)
