@@ -185,6 +185,15 @@ WAITLIST_OFFER_HOURS = env.int("WAITLIST_OFFER_HOURS", default=48)
 # --- refunds -------------------------------------------------------------------------------
 
 # --- mentorship ----------------------------------------------------------------------------
+# Booking, cancelling and rescheduling close this many hours before a call; a cancellation
+# after that spends the call.
+MENTORSHIP_MIN_NOTICE_HOURS = env.int("MENTORSHIP_MIN_NOTICE_HOURS", default=24)
+# The reminder email goes this many hours before a call.
+MENTORSHIP_REMINDER_HOURS = env.int("MENTORSHIP_REMINDER_HOURS", default=24)
+# How far ahead learners see open slots.
+MENTORSHIP_BOOKING_HORIZON_DAYS = env.int("MENTORSHIP_BOOKING_HORIZON_DAYS", default=90)
+# The instructor's time zone: slots are entered in it, invites are written in it.
+MENTORSHIP_TIME_ZONE = env("MENTORSHIP_TIME_ZONE", default="Asia/Kolkata")
 
 # --- learner home --------------------------------------------------------------------------
 
@@ -192,6 +201,8 @@ WAITLIST_OFFER_HOURS = env.int("WAITLIST_OFFER_HOURS", default=48)
 # `manage.py run_scheduler`. Each area adds its own line.
 SCHEDULED_TASKS = [
     # ("app.tasks.some_task", 60),
+    ("mentorship.tasks.send_booking_reminders", 600),
+    ("mentorship.tasks.withdraw_orphaned_bookings", 3600),
 ]
 
 # --- demo data: `manage.py load_demo` runs these functions in order; each must be idempotent.
