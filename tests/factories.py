@@ -212,8 +212,10 @@ class SlotFactory(factory.django.DjangoModelFactory):
 
     # Whole hours, three days ahead and onwards, so slots never overlap.
     starts_at = factory.Sequence(
-        lambda n: timezone.now().replace(minute=0, second=0, microsecond=0)
-        + dt.timedelta(days=3, hours=n)
+        lambda n: (
+            timezone.now().replace(minute=0, second=0, microsecond=0)
+            + dt.timedelta(days=3, hours=n)
+        )
     )
     duration_minutes = 30
     meeting_url = factory.Sequence(lambda n: f"https://meet.example.com/mentor-{n}")
