@@ -187,6 +187,9 @@ WAITLIST_OFFER_HOURS = env.int("WAITLIST_OFFER_HOURS", default=48)
 # --- mentorship ----------------------------------------------------------------------------
 
 # --- learner home --------------------------------------------------------------------------
+INSTALLED_APPS += ["masterclass.learning"]
+# Feedback on a live session is asked for during this many days after it starts.
+FEEDBACK_WINDOW_DAYS = env.int("FEEDBACK_WINDOW_DAYS", default=14)
 
 # --- periodic jobs: (dotted path of a django-tasks task, every N seconds), run by
 # `manage.py run_scheduler`. Each area adds its own line.
