@@ -245,6 +245,9 @@ MENTORSHIP_BOOKING_HORIZON_DAYS = env.int("MENTORSHIP_BOOKING_HORIZON_DAYS", def
 MENTORSHIP_TIME_ZONE = env("MENTORSHIP_TIME_ZONE", default="Asia/Kolkata")
 
 # --- learner home --------------------------------------------------------------------------
+INSTALLED_APPS += ["masterclass.learning"]
+# Feedback on a live session is asked for during this many days after it starts.
+FEEDBACK_WINDOW_DAYS = env.int("FEEDBACK_WINDOW_DAYS", default=14)
 
 # --- periodic jobs: (dotted path of a django-tasks task, every N seconds), run by
 # `manage.py run_scheduler`. Each area adds its own line.
