@@ -183,6 +183,14 @@ WAITLIST_OFFER_HOURS = env.int("WAITLIST_OFFER_HOURS", default=48)
 # --- invoicing -----------------------------------------------------------------------------
 
 # --- refunds -------------------------------------------------------------------------------
+# On: every learner request waits for the instructor's approval in the admin. Off (default):
+# requests within the refund window are approved by the policy and refunded at once.
+REFUNDS_REQUIRE_APPROVAL = env.bool("REFUNDS_REQUIRE_APPROVAL", default=False)
+# A refund the gateway could not take is re-sent after N, 2N, 3N... minutes, this many tries.
+REFUNDS_MAX_ATTEMPTS = env.int("REFUNDS_MAX_ATTEMPTS", default=6)
+REFUNDS_RETRY_MINUTES = env.int("REFUNDS_RETRY_MINUTES", default=10)
+# A refund still processing after this long is looked up at Razorpay (its webhook was lost).
+REFUNDS_RECONCILE_MINUTES = env.int("REFUNDS_RECONCILE_MINUTES", default=60)
 
 # --- mentorship ----------------------------------------------------------------------------
 
@@ -192,6 +200,7 @@ WAITLIST_OFFER_HOURS = env.int("WAITLIST_OFFER_HOURS", default=48)
 # `manage.py run_scheduler`. Each area adds its own line.
 SCHEDULED_TASKS = [
     # ("app.tasks.some_task", 60),
+    ("payments.refunds.tasks.retry_failed_refunds", 300),
 ]
 
 # --- demo data: `manage.py load_demo` runs these functions in order; each must be idempotent.
