@@ -177,6 +177,8 @@ RAZORPAY_INTERNATIONAL_ENABLED = env.bool("RAZORPAY_INTERNATIONAL_ENABLED", defa
 # --- cohorts: seats and waitlists ---------------------------------------------------------
 SEAT_HOLD_MINUTES = env.int("SEAT_HOLD_MINUTES", default=15)
 WAITLIST_OFFER_HOURS = env.int("WAITLIST_OFFER_HOURS", default=48)
+# Default early-access window offered by the admin's "open admissions" action (0 = none).
+WAITLIST_EARLY_ACCESS_HOURS = env.int("WAITLIST_EARLY_ACCESS_HOURS", default=24)
 
 # --- payments ------------------------------------------------------------------------------
 
@@ -200,6 +202,8 @@ REFUNDS_RECONCILE_MINUTES = env.int("REFUNDS_RECONCILE_MINUTES", default=60)
 # `manage.py run_scheduler`. Each area adds its own line.
 SCHEDULED_TASKS = [
     # ("app.tasks.some_task", 60),
+    ("cohorts.tasks.release_expired_holds", 60),
+    ("cohorts.tasks.offer_free_seats_to_waitlists", 300),
     ("payments.refunds.tasks.retry_failed_refunds", 300),
 ]
 
