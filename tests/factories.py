@@ -201,3 +201,32 @@ class OrderFactory(factory.django.DjangoModelFactory):
     billing_email = factory.SelfAttribute("user.email")
     billing_state = "29"
     billing_country = "IN"
+
+
+# --- mentorship -------------------------------------------------------------------------
+
+
+class SlotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "mentorship.Slot"
+
+    # Whole hours, three days ahead and onwards, so slots never overlap.
+    starts_at = factory.Sequence(
+        lambda n: (
+            timezone.now().replace(minute=0, second=0, microsecond=0)
+            + dt.timedelta(days=3, hours=n)
+        )
+    )
+    duration_minutes = 30
+    meeting_url = factory.Sequence(lambda n: f"https://meet.example.com/mentor-{n}")
+
+
+class BookingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "mentorship.Booking"
+
+    enrollment = factory.SubFactory(EnrollmentFactory)
+    user = factory.SelfAttribute("enrollment.user")
+    slot = factory.SubFactory(SlotFactory)
+    topic = "Review my URL shortener design"
+    duration_minutes = 30

@@ -195,6 +195,15 @@ REFUNDS_RETRY_MINUTES = env.int("REFUNDS_RETRY_MINUTES", default=10)
 REFUNDS_RECONCILE_MINUTES = env.int("REFUNDS_RECONCILE_MINUTES", default=60)
 
 # --- mentorship ----------------------------------------------------------------------------
+# Booking, cancelling and rescheduling close this many hours before a call; a cancellation
+# after that spends the call.
+MENTORSHIP_MIN_NOTICE_HOURS = env.int("MENTORSHIP_MIN_NOTICE_HOURS", default=24)
+# The reminder email goes this many hours before a call.
+MENTORSHIP_REMINDER_HOURS = env.int("MENTORSHIP_REMINDER_HOURS", default=24)
+# How far ahead learners see open slots.
+MENTORSHIP_BOOKING_HORIZON_DAYS = env.int("MENTORSHIP_BOOKING_HORIZON_DAYS", default=90)
+# The instructor's time zone: slots are entered in it, invites are written in it.
+MENTORSHIP_TIME_ZONE = env("MENTORSHIP_TIME_ZONE", default="Asia/Kolkata")
 
 # --- learner home --------------------------------------------------------------------------
 
@@ -205,6 +214,8 @@ SCHEDULED_TASKS = [
     ("cohorts.tasks.release_expired_holds", 60),
     ("cohorts.tasks.offer_free_seats_to_waitlists", 300),
     ("payments.refunds.tasks.retry_failed_refunds", 300),
+    ("mentorship.tasks.send_booking_reminders", 600),
+    ("mentorship.tasks.withdraw_orphaned_bookings", 3600),
 ]
 
 # --- demo data: `manage.py load_demo` runs these functions in order; each must be idempotent.
