@@ -581,11 +581,11 @@ def _apply_consequences(refund: Refund, order: Order, *, ends_enrollment: bool) 
     enrollment's state. The learner is emailed after commit."""
     from cohorts.services import cancel_enrollment
     from mentorship.services import cancel_future_bookings
-    from payments.invoicing.services import issue_credit_note, issue_invoice
+    from payments.invoicing import services as invoicing
 
-    invoice = issue_invoice(order=order)
+    invoice = invoicing.issue_invoice(order=order)  # idempotent: the order's invoice
     if invoice is not None:
-        issue_credit_note(
+        invoicing.issue_credit_note(
             invoice=invoice,
             amount_minor=refund.amount_minor,
             refund_reference=refund.reference,
