@@ -183,6 +183,29 @@ WAITLIST_EARLY_ACCESS_HOURS = env.int("WAITLIST_EARLY_ACCESS_HOURS", default=24)
 # --- payments ------------------------------------------------------------------------------
 
 # --- invoicing -----------------------------------------------------------------------------
+# The seller on GST documents. These fill the "Seller settings" row the first time it is read;
+# after that the row (edited in the admin) is the truth.
+INVOICE_SELLER = {
+    "legal_name": env("INVOICE_SELLER_LEGAL_NAME", default="Masterclass Learning Pvt. Ltd."),
+    "trade_name": env("INVOICE_SELLER_TRADE_NAME", default="System Design Masterclass"),
+    "address": env(
+        "INVOICE_SELLER_ADDRESS",
+        default="4th Floor, 80 Feet Road, Koramangala 4th Block, Bengaluru 560034, Karnataka",
+    ),
+    "state_code": env("INVOICE_SELLER_STATE_CODE", default="29"),
+    "gst_status": env("INVOICE_SELLER_GST_STATUS", default="regular"),
+    "gstin": env("INVOICE_SELLER_GSTIN", default="29AAGCM4821K1Z6"),
+    "pan": env("INVOICE_SELLER_PAN", default="AAGCM4821K"),
+    "email": env("INVOICE_SELLER_EMAIL", default="accounts@masterclass.local"),
+    "lut_reference": env("INVOICE_SELLER_LUT_REFERENCE", default="AD290325001234X"),
+    "lut_date": env("INVOICE_SELLER_LUT_DATE", default="2025-03-28"),
+    "sac_code": env("INVOICE_SELLER_SAC_CODE", default="999293"),
+    "gst_rate": env("INVOICE_SELLER_GST_RATE", default="18.00"),
+    "invoice_prefix": env("INVOICE_NUMBER_PREFIX", default="MC"),
+    "credit_note_prefix": env("CREDIT_NOTE_NUMBER_PREFIX", default="MCCN"),
+}
+# INR per USD used for an export invoice when finance has recorded no rate in the admin.
+INVOICE_DEFAULT_USD_INR_RATE = env("INVOICE_DEFAULT_USD_INR_RATE", default="84.0000")
 
 # --- refunds -------------------------------------------------------------------------------
 # On: every learner request waits for the instructor's approval in the admin. Off (default):
