@@ -553,7 +553,8 @@ def _mark_processed(refund: Refund, order: Order, *, now, source: str) -> None:
     """The money went back: count it on the order and apply every consequence, once.
 
     Caller holds the Order and Refund locks. The database refuses a refunded total above the
-    order's amount (`order_refunded_at_most_paid`).
+    order's amount (`order_refunded_at_most_paid`). The credit note is issued first, while
+    the order is still "paid" (an order that has no invoice yet gets it now).
     """
     if refund.state == Refund.State.PROCESSED:
         return
@@ -564,6 +565,8 @@ def _mark_processed(refund: Refund, order: Order, *, now, source: str) -> None:
     refund.save(
         update_fields=["state", "processed_at", "next_attempt_at", "failure_kind", "updated_at"]
     )
+    _record(refund, "processed", source=source, detail=refund.gateway_refund_id or "")
+    _issue_credit_note(refund, order, source=source)
     order.amount_refunded_minor += refund.amount_minor
     fully_refunded = order.amount_refunded_minor >= order.amount_minor
     fields = ["amount_refunded_minor", "updated_at"]
@@ -571,31 +574,48 @@ def _mark_processed(refund: Refund, order: Order, *, now, source: str) -> None:
         order.state = Order.State.REFUNDED
         fields.append("state")
     order.save(update_fields=fields)
-    _record(refund, "processed", source=source, detail=refund.gateway_refund_id or "")
-    _apply_consequences(refund, order, ends_enrollment=refund.ends_enrollment or fully_refunded)
+    if (refund.ends_enrollment or fully_refunded) and order.enrollment_id:
+        _end_enrollment(refund, order)
+    transaction.on_commit(lambda: _email_learner(refund.pk, "processed"))
 
 
-def _apply_consequences(refund: Refund, order: Order, *, ends_enrollment: bool) -> None:
-    """Credit note always; and when the refund ends the enrollment: the seat is freed and
-    offered to the waitlist, future 1:1s are cancelled, and recordings access goes with the
-    enrollment's state. The learner is emailed after commit."""
-    from cohorts.services import cancel_enrollment
-    from mentorship.services import cancel_future_bookings
+def _issue_credit_note(refund: Refund, order: Order, *, source: str) -> None:
+    """One credit note per refund (invoicing is idempotent by our refund reference).
+
+    Money that went back is recorded even if the credit note cannot be issued (an invoicing
+    rule refused it): the refund's history says so and the instructor is emailed, rather than
+    a webhook failing forever.
+    """
     from payments.invoicing import services as invoicing
 
-    invoice = invoicing.issue_invoice(order=order)  # idempotent: the order's invoice
-    if invoice is not None:
-        invoicing.issue_credit_note(
-            invoice=invoice,
-            amount_minor=refund.amount_minor,
-            refund_reference=refund.reference,
-            reason=_credit_note_reason(refund),
-        )
-    if ends_enrollment and order.enrollment_id:
-        why = f"Refund {refund.reference}"
-        cancel_enrollment(enrollment_id=order.enrollment_id, reason=why, refunded=True)
-        cancel_future_bookings(enrollment_id=order.enrollment_id, reason=why)
-    transaction.on_commit(lambda: _email_learner(refund.pk, "processed"))
+    try:
+        with transaction.atomic():
+            invoice = invoicing.issue_invoice(order=order)  # idempotent: the order's invoice
+            if invoice is None:
+                return
+            note = invoicing.issue_credit_note(
+                invoice=invoice,
+                amount_minor=refund.amount_minor,
+                refund_reference=refund.reference,
+                reason=_credit_note_reason(refund),
+            )
+    except invoicing.InvoicingError as exc:
+        log.exception("no credit note for refund %s", refund.reference)
+        _record(refund, "credit note failed", source=source, detail=str(exc))
+        transaction.on_commit(lambda: _email_instructor(refund.pk, "credit_note_failed"))
+        return
+    _record(refund, "credit note issued", source=source, detail=getattr(note, "number", ""))
+
+
+def _end_enrollment(refund: Refund, order: Order) -> None:
+    """The enrollment ends (seat freed and offered to the waitlist; recordings access follows
+    the enrollment's state) and its future 1:1s are cancelled."""
+    from cohorts.services import cancel_enrollment
+    from mentorship.services import cancel_future_bookings
+
+    why = f"Refund {refund.reference}"
+    cancel_enrollment(enrollment_id=order.enrollment_id, reason=why, refunded=True)
+    cancel_future_bookings(enrollment_id=order.enrollment_id, reason=why)
 
 
 def _credit_note_reason(refund: Refund) -> str:
@@ -763,6 +783,7 @@ def _email_instructor(refund_id: int, what: str) -> None:
     subjects = {
         "awaiting_approval": f"Refund request {refund.reference} waits for your approval",
         "failed": f"Refund {refund.reference} failed and needs you",
+        "credit_note_failed": f"Refund {refund.reference}: no credit note could be issued",
     }
     send_mail(
         subject=subjects[what],

@@ -83,3 +83,9 @@ def self_paced_paid(learner):
 @pytest.fixture
 def admin_user(db):
     return UserFactory(email="admin@masterclass.local", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture(autouse=True)
+def _no_pdf_rendering(settings):
+    """Credit-note PDFs are rendered lazily on download; refunds tests read the rows."""
+    settings.INVOICE_PDF_ON_COMMIT = False
