@@ -120,8 +120,13 @@ class RefundAdmin(admin.ModelAdmin):
         return format_html(" ".join(["{}"] * len(links)), *links) if links else "—"
 
     def has_change_permission(self, request, obj=None):
-        # Viewing is allowed; fields are read-only and changes go through the actions.
+        # A refund's page is read-only: it changes only through the actions and forms below.
+        if obj is not None:
+            return False
         return super().has_change_permission(request, obj)
+
+    def _may_act(self, request) -> bool:
+        return request.user.has_perm("refunds.change_refund")
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -148,9 +153,6 @@ class RefundAdmin(admin.ModelAdmin):
 
     def add_view(self, request, form_url="", extra_context=None):
         return redirect("admin:refunds_refund_new")
-
-    def save_model(self, request, obj, form, change):
-        raise PermissionError("Refunds change only through their actions.")
 
     # --- actions -------------------------------------------------------------------------
 
@@ -181,7 +183,7 @@ class RefundAdmin(admin.ModelAdmin):
 
     def refund_order_view(self, request):
         """Refund an order in full or in part, in or out of the window, with a note."""
-        if not self.has_change_permission(request):
+        if not self._may_act(request):
             return redirect("admin:index")
         initial = {"order": request.GET.get("order", "")}
         form = AdminRefundForm(request.POST or None, initial=initial)
@@ -211,7 +213,7 @@ class RefundAdmin(admin.ModelAdmin):
 
     def settle_view(self, request, pk):
         refund = get_object_or_404(Refund, pk=pk)
-        if not self.has_change_permission(request, refund):
+        if not self._may_act(request):
             return redirect("admin:index")
         form = BankReferenceForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
@@ -230,7 +232,7 @@ class RefundAdmin(admin.ModelAdmin):
 
     def decline_view(self, request, pk):
         refund = get_object_or_404(Refund, pk=pk)
-        if not self.has_change_permission(request, refund):
+        if not self._may_act(request):
             return redirect("admin:index")
         form = DeclineForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
