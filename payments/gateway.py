@@ -243,12 +243,20 @@ def fetch_payment_refunds(payment_id: str) -> list:
 def fetch_methods() -> dict:
     """Razorpay's Methods API (`GET /v1/methods`): enabled methods and EMI plans, cached.
 
-    On failure the last good answer is kept; with none, GatewayError propagates.
+    While Razorpay is unreachable the question is not repeated for a minute; GatewayError
+    propagates and pages simply show no EMI line.
     """
     cached = cache.get(METHODS_CACHE_KEY)
     if cached is not None:
         return cached
-    methods = _read("fetching payment methods", _client().get, "/v1/methods", {})
+    if cache.get(METHODS_CACHE_KEY + ":down"):
+        raise GatewayUnavailable("Razorpay's Methods API was unreachable a moment ago.")
+    try:
+        methods = _read("fetching payment methods", _client().get, "/v1/methods", {})
+    except GatewayUnavailable:
+        # Pages must not wait on a down API again and again: ask again in a minute.
+        cache.set(METHODS_CACHE_KEY + ":down", True, 60)
+        raise
     cache.set(METHODS_CACHE_KEY, methods, METHODS_CACHE_SECONDS)
     return methods
 

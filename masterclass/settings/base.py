@@ -181,6 +181,22 @@ WAITLIST_OFFER_HOURS = env.int("WAITLIST_OFFER_HOURS", default=48)
 WAITLIST_EARLY_ACCESS_HOURS = env.int("WAITLIST_EARLY_ACCESS_HOURS", default=24)
 
 # --- payments ------------------------------------------------------------------------------
+# Shown in Razorpay's checkout and on receipts.
+PAYMENTS_MERCHANT_NAME = env("PAYMENTS_MERCHANT_NAME", default="System Design Masterclass")
+# `reconcile_payments` asks Razorpay about orders still open this long after creation.
+PAYMENTS_RECONCILE_AFTER_MINUTES = env.int("PAYMENTS_RECONCILE_AFTER_MINUTES", default=20)
+# A self-paced order (no seat hold) nobody paid is marked expired after this long.
+PAYMENTS_ORDER_EXPIRY_MINUTES = env.int("PAYMENTS_ORDER_EXPIRY_MINUTES", default=120)
+# Wire transfer / PayPal: how long the seat is held while we wait, and what to tell the buyer.
+MANUAL_PAYMENT_HOLD_HOURS = env.int("MANUAL_PAYMENT_HOLD_HOURS", default=72)
+WIRE_TRANSFER_DETAILS = env(
+    "WIRE_TRANSFER_DETAILS",
+    default=(
+        "Account name: Masterclass Education LLP\nBank: Example Bank, Bengaluru\n"
+        "Account number: 000123456789\nIFSC: EXMP0000123\nSWIFT: EXMPINBB"
+    ),
+)
+PAYPAL_DETAILS = env("PAYPAL_DETAILS", default="PayPal: payments@masterclass.example")
 
 # --- invoicing -----------------------------------------------------------------------------
 # The seller on GST documents. These fill the "Seller settings" row the first time it is read;
@@ -239,6 +255,7 @@ SCHEDULED_TASKS = [
     ("payments.refunds.tasks.retry_failed_refunds", 300),
     ("mentorship.tasks.send_booking_reminders", 600),
     ("mentorship.tasks.withdraw_orphaned_bookings", 3600),
+    ("payments.tasks.reconcile_payments", 300),
 ]
 
 # --- demo data: `manage.py load_demo` runs these functions in order; each must be idempotent.
