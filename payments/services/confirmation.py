@@ -249,8 +249,7 @@ def _confirm_locked(order: Order, *, now, source: str, payment_row: Payment | No
 
 
 def _confirm_seat(order: Order, *, now) -> tuple[Enrollment | None, bool]:
-    """(enrollment, no_seat) from cohorts, whichever way cohorts reports a lost seat."""
-    unavailable = getattr(cohort_services, "SeatUnavailable", None)
+    """(enrollment, no_seat): cohorts confirms the held seat, or says it is gone."""
     if order.cohort_id is None:
         confirmation = cohort_services.enroll_in_pass(
             user=order.user, product=order.product, now=now
@@ -262,26 +261,15 @@ def _confirm_seat(order: Order, *, now) -> tuple[Enrollment | None, bool]:
         confirmation = cohort_services.confirm_seat(
             hold_id=order.hold_id, product=order.product, now=now
         )
-    except Exception as exc:
-        if unavailable is not None and isinstance(exc, unavailable):
-            return None, True
-        raise
-    if confirmation.enrollment is None or getattr(confirmation, "outcome", "") == "no_seat":
+    except cohort_services.SeatUnavailable:
         return None, True
     return confirmation.enrollment, False
 
 
 def _place_on_waitlist(order: Order) -> None:
-    place = getattr(cohort_services, "place_at_head_of_waitlist", None)
-    if place is not None:
-        place(cohort=order.cohort, email=order.billing_email, user=order.user)
-        return
-    try:  # cohorts without the head-of-line hook: an ordinary place in the line
-        cohort_services.join_waitlist(
-            cohort=order.cohort, email=order.billing_email, user=order.user
-        )
-    except cohort_services.AlreadyOnWaitlist:
-        pass
+    cohort_services.place_at_head_of_waitlist(
+        cohort=order.cohort, email=order.billing_email, user=order.user
+    )
 
 
 def _schedule_auto_refund(order: Order, payment: Payment | None, *, reason: str) -> None:
