@@ -232,6 +232,14 @@ INVOICE_SELLER = {
 INVOICE_DEFAULT_USD_INR_RATE = env("INVOICE_DEFAULT_USD_INR_RATE", default="84.0000")
 
 # --- refunds -------------------------------------------------------------------------------
+# On: every learner request waits for the instructor's approval in the admin. Off (default):
+# requests within the refund window are approved by the policy and refunded at once.
+REFUNDS_REQUIRE_APPROVAL = env.bool("REFUNDS_REQUIRE_APPROVAL", default=False)
+# A refund the gateway could not take is re-sent after N, 2N, 3N... minutes, this many tries.
+REFUNDS_MAX_ATTEMPTS = env.int("REFUNDS_MAX_ATTEMPTS", default=6)
+REFUNDS_RETRY_MINUTES = env.int("REFUNDS_RETRY_MINUTES", default=10)
+# A refund still processing after this long is looked up at Razorpay (its webhook was lost).
+REFUNDS_RECONCILE_MINUTES = env.int("REFUNDS_RECONCILE_MINUTES", default=60)
 
 # --- mentorship ----------------------------------------------------------------------------
 # Booking, cancelling and rescheduling close this many hours before a call; a cancellation
@@ -258,6 +266,7 @@ SCHEDULED_TASKS = [
     ("payments.tasks.reconcile_payments", 300),
     ("mentorship.tasks.send_booking_reminders", 600),
     ("mentorship.tasks.withdraw_orphaned_bookings", 3600),
+    ("payments.refunds.tasks.retry_failed_refunds", 300),
 ]
 
 # --- demo data: `manage.py load_demo` runs these functions in order; each must be idempotent.
