@@ -323,7 +323,7 @@ def refund_auto_payment(*, order_id: int) -> Order:
     if order.auto_refund_status != AutoRefund.PENDING:
         return order
     payment = Payment.objects.get(gateway_payment_id=order.auto_refund_payment_id)
-    receipt = f"auto-{order.pk}"
+    receipt = f"{AUTO_REFUND_RECEIPT_PREFIX}{order.pk}"
     try:
         existing = [
             r
@@ -351,8 +351,8 @@ def refund_auto_payment(*, order_id: int) -> Order:
         log.error("order %s: automatic refund refused: %s", order.reference, exc)
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
-        if order.auto_refund_status != AutoRefund.PENDING:
-            return order
+        if order.auto_refund_status not in (AutoRefund.PENDING, AutoRefund.REQUESTED):
+            return order  # a webhook already said how it ended
         order.auto_refund_status = status
         order.auto_refund_id = refund_id
         fields = ["auto_refund_status", "auto_refund_id", "updated_at"]
@@ -366,16 +366,40 @@ def refund_auto_payment(*, order_id: int) -> Order:
     return order
 
 
-def mark_auto_refund_settled(*, refund_id: str, processed: bool) -> Order | None:
-    """A refund.processed/failed webhook for one of our automatic refunds."""
+AUTO_REFUND_RECEIPT_PREFIX = "auto-"
+
+
+def is_auto_refund(refund_entity: dict) -> bool:
+    """True for a refund this module made (receipt `auto-<order pk>`), not the refunds app."""
+    receipt = str(refund_entity.get("receipt") or "")
+    return (
+        receipt.startswith(AUTO_REFUND_RECEIPT_PREFIX)
+        or Order.objects.filter(auto_refund_id=refund_entity.get("id") or "-").exists()
+    )
+
+
+def mark_auto_refund_settled(*, refund_entity: dict, event: str) -> Order | None:
+    """A refund.* webhook for one of our automatic refunds: note its id and final state."""
+    receipt = str(refund_entity.get("receipt") or "")
+    order_pk = receipt[len(AUTO_REFUND_RECEIPT_PREFIX) :]
     with transaction.atomic():
-        order = Order.objects.select_for_update().filter(auto_refund_id=refund_id).first()
-        if order is None:
-            return None
-        new = AutoRefund.PROCESSED if processed else AutoRefund.FAILED
-        if order.auto_refund_status != new and order.auto_refund_status != AutoRefund.PROCESSED:
-            order.auto_refund_status = new
-            order.save(update_fields=["auto_refund_status", "updated_at"])
+        orders = Order.objects.select_for_update()
+        order = orders.filter(auto_refund_id=refund_entity.get("id") or "-").first()
+        if order is None and order_pk.isdigit():
+            order = orders.filter(pk=int(order_pk)).first()
+        if order is None or order.auto_refund_status == AutoRefund.PROCESSED:
+            return order
+        new = {
+            "refund.processed": AutoRefund.PROCESSED,
+            "refund.failed": AutoRefund.FAILED,
+        }.get(event, AutoRefund.REQUESTED)
+        fields = ["auto_refund_status", "auto_refund_id", "updated_at"]
+        order.auto_refund_status = new
+        order.auto_refund_id = refund_entity.get("id") or order.auto_refund_id
+        if new != AutoRefund.FAILED and order.state == Order.State.REFUNDED:
+            order.amount_refunded_minor = order.amount_minor
+            fields.append("amount_refunded_minor")
+        order.save(update_fields=fields)
         return order
 
 
