@@ -84,3 +84,20 @@ def pdf_text(data: bytes) -> str:
             ["pdftotext", handle.name, "-"], capture_output=True, check=True, text=True
         ).stdout
     return " ".join(text.split())
+
+
+@pytest.fixture
+def finance_user(db):
+    from django.contrib.auth.models import Group
+
+    from tests.factories import UserFactory
+
+    user = UserFactory(email="finance@example.com", is_staff=True)
+    user.groups.add(Group.objects.get(name="Finance"))
+    return user
+
+
+@pytest.fixture
+def finance_client(client, finance_user):
+    client.force_login(finance_user)
+    return client
