@@ -327,8 +327,9 @@ def cancel_future_bookings(*, enrollment_id: int, reason: str, now=None) -> int:
     """Cancel the enrollment's future 1:1 bookings and free their slots; returns how many.
 
     Called when an enrollment is refunded or cancelled (by payments.refunds / cohorts), and by
-    the hourly `withdraw_orphaned_bookings` sweep as a safety net. Idempotent: a second call
-    finds nothing to do and returns 0. Locks: the enrollment, then its bookings.
+    the periodic `withdraw_orphaned_bookings` sweep (every 5 minutes) as a safety net.
+    Idempotent: a second call finds nothing to do and returns 0.
+    Locks: the enrollment, then its bookings.
     Side effects (on commit): cancellation emails with METHOD:CANCEL invites to both sides.
     """
     now = now or timezone.now()

@@ -202,7 +202,7 @@ MENTORSHIP_TIME_ZONE = env("MENTORSHIP_TIME_ZONE", default="Asia/Kolkata")
 SCHEDULED_TASKS = [
     # ("app.tasks.some_task", 60),
     ("mentorship.tasks.send_booking_reminders", 600),
-    ("mentorship.tasks.withdraw_orphaned_bookings", 3600),
+    ("mentorship.tasks.withdraw_orphaned_bookings", 300),
 ]
 
 # --- demo data: `manage.py load_demo` runs these functions in order; each must be idempotent.
