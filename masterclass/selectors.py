@@ -21,6 +21,7 @@ from datetime import datetime, time, timedelta
 from django.db.models import Prefetch
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from cohorts.models import Enrollment, LiveSession
@@ -29,6 +30,7 @@ from masterclass.learning import selectors as learning
 from masterclass.learning.models import Certificate, FeedbackGiven
 
 MENTORSHIP_TEMPLATE = "mentorship/_dashboard_section.html"
+REFUNDS_TEMPLATE = "refunds/_dashboard_section.html"
 
 
 def _optional(dotted: str):
@@ -47,6 +49,14 @@ def _optional(dotted: str):
     return getattr(module, name, None)
 
 
+def _url_name_exists(name: str, *args) -> bool:
+    try:
+        reverse(name, args=args)
+    except NoReverseMatch:
+        return False
+    return True
+
+
 def _template_exists(name: str) -> bool:
     try:
         get_template(name)
@@ -57,12 +67,12 @@ def _template_exists(name: str) -> bool:
 
 @dataclass
 class RefundInfo:
-    """What the dashboard says about refunds for one enrollment."""
+    """The fallback refund line for one enrollment, from the product's window alone; used
+    only while `payments.refunds.selectors.refund_summary_for_user` is not installed."""
 
-    status: str = ""  # "", "requested", "processing", "refunded", "failed"... (refunds' words)
+    status: str = ""  # "" or "refunded"
     deadline: datetime | None = None
     can_request: bool = False
-    detail: object = None  # the refunds area's own record, for its template
 
 
 @dataclass
@@ -135,6 +145,10 @@ class Dashboard:
     mentorship: object
     mentorship_template: str | None
     newsletter: NewsletterSubscriber | None
+    refund_summaries: dict | None = None
+    refunds_template: str | None = None
+    order_url_name: str | None = None
+    order_pay_url_name: str | None = None
 
     @property
     def newsletter_subscribed(self) -> bool:
@@ -155,6 +169,12 @@ class Dashboard:
             for c in self.cards
             if c.is_live and c.is_confirmed and (c.certificate or c.can_request_certificate)
         ]
+
+    @property
+    def open_order_states(self) -> tuple:
+        from payments.models import Order
+
+        return Order.OPEN_STATES
 
     @property
     def refund_cards(self) -> list:
@@ -185,19 +205,11 @@ def _fallback_refund(enrollment: Enrollment, now) -> RefundInfo:
     return RefundInfo(deadline=deadline, can_request=now <= deadline)
 
 
-def _refund_info(summary: dict | None, enrollment: Enrollment, now) -> RefundInfo:
-    if summary is None:
-        return _fallback_refund(enrollment, now)
-    detail = summary.get(enrollment.pk)
-    if detail is None:
-        return _fallback_refund(enrollment, now)
-    get = detail.get if isinstance(detail, dict) else lambda k, d=None: getattr(detail, k, d)
-    return RefundInfo(
-        status=str(get("status", "") or get("state", "") or ""),
-        deadline=get("deadline"),
-        can_request=bool(get("allowed", False) or get("can_request", False)),
-        detail=detail,
-    )
+def _refund_info(summary: dict | None, enrollment: Enrollment, now) -> RefundInfo | None:
+    """The fallback's refund line; None when the refunds area renders its own section."""
+    if summary is not None:
+        return None
+    return _fallback_refund(enrollment, now)
 
 
 def dashboard_for(user, *, now=None) -> Dashboard:
@@ -223,7 +235,10 @@ def dashboard_for(user, *, now=None) -> Dashboard:
     newsletter = NewsletterSubscriber.objects.filter(email=user.email.lower()).first()
 
     refund_summary_for_user = _optional("payments.refunds.selectors.refund_summary_for_user")
-    refunds = refund_summary_for_user(user) if refund_summary_for_user else None
+    refunds_template = REFUNDS_TEMPLATE if _template_exists(REFUNDS_TEMPLATE) else None
+    refunds = None
+    if refund_summary_for_user is not None and refunds_template is not None:
+        refunds = refund_summary_for_user(user, now=now)
 
     cards = []
     today = timezone.localdate(now)
@@ -281,4 +296,12 @@ def dashboard_for(user, *, now=None) -> Dashboard:
         mentorship=mentorship,
         mentorship_template=mentorship_template if mentorship is not None else None,
         newsletter=newsletter,
+        refund_summaries=refunds,
+        refunds_template=refunds_template if refunds is not None else None,
+        order_url_name=(
+            "payments:order_detail" if _url_name_exists("payments:order_detail", "X") else None
+        ),
+        order_pay_url_name=(
+            "payments:order_pay" if _url_name_exists("payments:order_pay", "X") else None
+        ),
     )

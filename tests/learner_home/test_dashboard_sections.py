@@ -26,9 +26,10 @@ NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 
 
 def section(html: str, anchor: str) -> str:
-    """The HTML of one <section id=anchor>, whitespace collapsed."""
-    start = html.index(f'<section id="{anchor}"')
-    return " ".join(html[start : html.index("</section>", start)].split())
+    """The HTML of one dashboard section (up to the next one), whitespace collapsed."""
+    start = html.index(f'id="{anchor}" class="lh-section')
+    end = html.find('class="lh-section', start + 20)
+    return " ".join(html[start : end if end > 0 else html.index("</main>")].split())
 
 
 @pytest.fixture
