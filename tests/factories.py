@@ -230,6 +230,8 @@ class BookingFactory(factory.django.DjangoModelFactory):
     slot = factory.SubFactory(SlotFactory)
     topic = "Review my URL shortener design"
     duration_minutes = 30
+
+
 # --- learner home -----------------------------------------------------------------------
 
 

@@ -267,9 +267,6 @@ SCHEDULED_TASKS = [
     ("mentorship.tasks.send_booking_reminders", 600),
     ("mentorship.tasks.withdraw_orphaned_bookings", 3600),
     ("payments.refunds.tasks.retry_failed_refunds", 300),
-    ("mentorship.tasks.send_booking_reminders", 600),
-    ("mentorship.tasks.withdraw_orphaned_bookings", 3600),
-    ("payments.tasks.reconcile_payments", 300),
 ]
 
 # --- demo data: `manage.py load_demo` runs these functions in order; each must be idempotent.
