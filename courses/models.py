@@ -192,3 +192,18 @@ class NewsletterSubscriber(models.Model):
     @property
     def is_active(self) -> bool:
         return self.confirmed_at is not None and self.unsubscribed_at is None
+
+
+class ContentRevision(models.Model):
+    """A single row counting catalogue edits.
+
+    The public pages cache their catalogue fragments under this number; every save or delete of
+    a catalogue row bumps it in the same transaction (courses.signals), so an admin edit shows
+    at once in every process, whatever the cache backend.
+    """
+
+    number = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Catalogue revision {self.number}"

@@ -164,3 +164,17 @@ def agenda(*, now=None, days: int = 14) -> list:
         .order_by("slot__starts_at")
     )
     return group_by_day(bookings, time_zone=settings.MENTORSHIP_TIME_ZONE)
+
+
+def awaiting_outcome(*, now=None, days: int = 14):
+    """Booked calls that have started in the last `days` days and are not yet marked."""
+    now = now or timezone.now()
+    return (
+        Booking.objects.filter(
+            state=Booking.State.BOOKED,
+            slot__starts_at__lte=now,
+            slot__starts_at__gte=now - timedelta(days=days),
+        )
+        .select_related("slot", "user", "enrollment__product", "enrollment__cohort")
+        .order_by("slot__starts_at")
+    )

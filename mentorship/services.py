@@ -428,7 +428,7 @@ def _overlapping(starts_at: datetime, duration_minutes: int, *, exclude_pk=None)
     return [s for s in candidates if s.ends_at > starts_at]
 
 
-def _check_slot(*, starts_at, duration_minutes, now, exclude_pk=None) -> None:
+def check_slot(*, starts_at, duration_minutes, now, exclude_pk=None) -> None:
     if starts_at is None or timezone.is_naive(starts_at):
         raise InvalidSlot("Give the slot's start as a date and time.")
     if starts_at <= now:
@@ -445,7 +445,7 @@ def create_slot(*, starts_at: datetime, duration_minutes: int, meeting_url: str,
     now = now or timezone.now()
     with transaction.atomic():
         _lock_slot_table_writes()
-        _check_slot(starts_at=starts_at, duration_minutes=duration_minutes, now=now)
+        check_slot(starts_at=starts_at, duration_minutes=duration_minutes, now=now)
         slot = Slot.objects.create(
             starts_at=starts_at, duration_minutes=duration_minutes, meeting_url=meeting_url
         )
@@ -473,7 +473,7 @@ def update_slot(
                 "This slot is booked; its time cannot change. Ask the learner to reschedule."
             )
         if moved:
-            _check_slot(
+            check_slot(
                 starts_at=starts_at, duration_minutes=duration_minutes, now=now, exclude_pk=slot.pk
             )
         link_changed = meeting_url != slot.meeting_url

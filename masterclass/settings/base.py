@@ -174,6 +174,14 @@ RAZORPAY_SANDBOX_WEBHOOK_URL = env(
 RAZORPAY_TIMEOUT_SECONDS = env.float("RAZORPAY_TIMEOUT_SECONDS", default=10.0)
 RAZORPAY_INTERNATIONAL_ENABLED = env.bool("RAZORPAY_INTERNATIONAL_ENABLED", default=False)
 
+# --- foundation: accounts and the public site -----------------------------------------------
+# Email verification links are signed, not stored; they stop working after this many days.
+EMAIL_VERIFICATION_MAX_AGE_DAYS = env.int("EMAIL_VERIFICATION_MAX_AGE_DAYS", default=3)
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 3600)
+# Catalogue fragments of the public pages are cached this long; admin edits invalidate them
+# at once through the content revision (courses.ContentRevision).
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=3600)
+
 # --- cohorts: seats and waitlists ---------------------------------------------------------
 SEAT_HOLD_MINUTES = env.int("SEAT_HOLD_MINUTES", default=15)
 WAITLIST_OFFER_HOURS = env.int("WAITLIST_OFFER_HOURS", default=48)
@@ -245,6 +253,9 @@ MENTORSHIP_BOOKING_HORIZON_DAYS = env.int("MENTORSHIP_BOOKING_HORIZON_DAYS", def
 MENTORSHIP_TIME_ZONE = env("MENTORSHIP_TIME_ZONE", default="Asia/Kolkata")
 
 # --- learner home --------------------------------------------------------------------------
+INSTALLED_APPS += ["masterclass.learning"]
+# Feedback on a live session is asked for during this many days after it starts.
+FEEDBACK_WINDOW_DAYS = env.int("FEEDBACK_WINDOW_DAYS", default=14)
 
 # --- periodic jobs: (dotted path of a django-tasks task, every N seconds), run by
 # `manage.py run_scheduler`. Each area adds its own line.
@@ -252,10 +263,10 @@ SCHEDULED_TASKS = [
     # ("app.tasks.some_task", 60),
     ("cohorts.tasks.release_expired_holds", 60),
     ("cohorts.tasks.offer_free_seats_to_waitlists", 300),
-    ("payments.refunds.tasks.retry_failed_refunds", 300),
+    ("payments.tasks.reconcile_payments", 300),
     ("mentorship.tasks.send_booking_reminders", 600),
     ("mentorship.tasks.withdraw_orphaned_bookings", 3600),
-    ("payments.tasks.reconcile_payments", 300),
+    ("payments.refunds.tasks.retry_failed_refunds", 300),
 ]
 
 # --- demo data: `manage.py load_demo` runs these functions in order; each must be idempotent.

@@ -1,0 +1,184 @@
+"""Reads behind the public pages (landing page, cohort pages), which combine courses and cohorts.
+
+Catalogue content (course, instructor, products and features, outline, testimonials, FAQ)
+changes only when someone edits it in the admin, so it is read once per content revision and
+kept in the cache (`catalogue_for`). Seats and admission states change with every purchase, so
+they are read live on every request (`cohort_status`). Either way a page costs a fixed number
+of queries, however long the outline or the testimonial list.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from cohorts.models import Cohort
+from cohorts.selectors import seat_count
+from courses.models import Course, Currency, OutlineWeek, Product
+from courses.selectors import content_revision
+
+CURRENCIES = (Currency.INR.value, Currency.USD.value)
+DEFAULT_CURRENCY = Currency.INR.value
+
+
+def currency_from(request) -> str:
+    """The currency the visitor picked (?currency=USD), INR otherwise."""
+    chosen = (request.GET.get("currency") or "").upper()
+    return chosen if chosen in CURRENCIES else DEFAULT_CURRENCY
+
+
+@dataclass
+class Catalogue:
+    """Everything the public pages show about one course, as plain lists (cache-friendly)."""
+
+    course: Course
+    products: list = field(default_factory=list)
+    weeks: list = field(default_factory=list)
+    testimonials: list = field(default_factory=list)
+    faqs: list = field(default_factory=list)
+
+    @property
+    def live_product(self):
+        return next((p for p in self.products if p.kind == Product.Kind.LIVE_COHORT), None)
+
+
+def _load_catalogue(course: Course) -> Catalogue:
+    return Catalogue(
+        course=course,
+        products=list(course.products.filter(is_active=True).prefetch_related("features")),
+        weeks=list(OutlineWeek.objects.filter(course=course).prefetch_related(Prefetch("topics"))),
+        testimonials=list(course.testimonials.filter(is_published=True)),
+        faqs=list(course.faqs.all()),
+    )
+
+
+def _featured_course_query():
+    return (
+        Course.objects.filter(is_published=True)
+        .select_related("instructor")
+        .order_by("-is_featured", "id")
+    )
+
+
+def catalogue_for(*, revision: int, course_id: int | None = None) -> Catalogue | None:
+    """The featured course's catalogue (or course `course_id`'s), cached per content revision.
+
+    A cache miss costs 7 queries; a hit costs none. Admin edits bump the revision, so a stale
+    entry is simply never asked for again.
+    """
+    key = f"public:catalogue:{revision}:{course_id or 'featured'}"
+    catalogue = cache.get(key)
+    if catalogue is None:
+        query = _featured_course_query()
+        if course_id is not None:
+            query = Course.objects.select_related("instructor").filter(pk=course_id)
+        course = query.first()
+        if course is None:
+            return None
+        catalogue = _load_catalogue(course)
+        cache.set(key, catalogue, settings.PUBLIC_PAGE_CACHE_SECONDS)
+    return catalogue
+
+
+@dataclass(frozen=True)
+class CohortStatus:
+    """What a visitor may do about a cohort right now."""
+
+    state: str  # "open", "early_access", "full", "waitlist", "closed"
+    capacity: int
+    seats_left: int | None = None  # only for "open" and "early_access"
+
+    @property
+    def can_buy(self) -> bool:
+        return self.state in ("open", "early_access")
+
+    @property
+    def takes_waitlist(self) -> bool:
+        return self.state in ("full", "waitlist", "early_access")
+
+    @property
+    def label(self) -> str:
+        return {
+            "open": "Admissions open",
+            "early_access": "Early access for the waitlist",
+            "full": "Full: waitlist open",
+            "waitlist": "Waitlist open",
+            "closed": "Admissions closed",
+        }[self.state]
+
+
+def cohort_status(cohort: Cohort, *, now=None) -> CohortStatus:
+    """The public state of a cohort, from its admission state and the seat rows.
+
+    Seats freed while people wait belong to the waitlist, so "seats left" is
+    `SeatCount.free_for_public`. Costs 3 queries for an open cohort, none otherwise.
+    """
+    now = now or timezone.now()
+    state = cohort.admission_state
+    if state == Cohort.AdmissionState.CLOSED:
+        return CohortStatus("closed", cohort.capacity)
+    if state == Cohort.AdmissionState.WAITLIST:
+        return CohortStatus("waitlist", cohort.capacity)
+    if state != Cohort.AdmissionState.OPEN:
+        return CohortStatus("closed", cohort.capacity)
+    seats = seat_count(cohort, now=now)
+    if cohort.early_access_until and cohort.early_access_until > now:
+        return CohortStatus("early_access", cohort.capacity, seats.free)
+    if seats.free_for_public <= 0:
+        return CohortStatus("full", cohort.capacity, 0)
+    return CohortStatus("open", cohort.capacity, seats.free_for_public)
+
+
+_ACTIVE = (Cohort.AdmissionState.OPEN, Cohort.AdmissionState.WAITLIST)
+
+
+def public_cohorts(course_id: int) -> list[Cohort]:
+    """The course's cohorts that visitors may see (not drafts), oldest first. One query."""
+    return list(
+        Cohort.objects.filter(course_id=course_id)
+        .exclude(admission_state=Cohort.AdmissionState.DRAFT)
+        .order_by("start_date", "id")
+    )
+
+
+def featured_cohort(cohorts: list[Cohort], *, today: dt.date | None = None) -> Cohort | None:
+    """The cohort the landing page leads with: the next one taking learners (open or
+    waitlist), preferring one that has not started; else the most recent closed one."""
+    today = today or timezone.localdate()
+    taking = [c for c in cohorts if c.admission_state in _ACTIVE]
+    upcoming = [c for c in taking if c.start_date >= today]
+    if upcoming:
+        return upcoming[0]
+    if taking:
+        return taking[-1]
+    return cohorts[-1] if cohorts else None
+
+
+@dataclass(frozen=True)
+class Schedule:
+    days: str
+    starts: str
+    ends: str
+    zone: str
+
+
+def cohort_schedule(cohort: Cohort) -> Schedule:
+    """Class times as people read them: "9:00 am", "11:30 am", "IST"."""
+    tz = ZoneInfo(cohort.time_zone)
+    start = dt.datetime.combine(cohort.start_date, cohort.class_start_time, tzinfo=tz)
+    end = dt.datetime.combine(cohort.start_date, cohort.class_end_time, tzinfo=tz)
+
+    def fmt(moment):
+        return moment.strftime("%-I:%M %p").lower()
+
+    return Schedule(
+        days=cohort.class_days, starts=fmt(start), ends=fmt(end), zone=start.tzname() or ""
+    )
+
+
+def page_revision() -> int:
+    return content_revision()
