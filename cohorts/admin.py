@@ -1,37 +1,364 @@
-from django.contrib import admin
+"""The instructor's admin: cohorts with live seat figures, enrollments, holds and waitlists.
 
+Actions call services only; a contended cohort lock is reported as a message, never a 500.
+"""
+
+import csv
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+
+from . import selectors, services
 from .models import Cohort, Enrollment, LiveSession, SeatHold, WaitlistEntry
 
 
 class LiveSessionInline(admin.TabularInline):
     model = LiveSession
     extra = 0
+    fields = ["starts_at", "title", "topics", "recording_url", "pre_reads", "problem_statement_url"]
+
+
+class OpenAdmissionsForm(forms.Form):
+    early_access_hours = forms.IntegerField(
+        min_value=0,
+        max_value=24 * 14,
+        label="Early access for the waitlist (hours)",
+        help_text="For this long only emails on the waitlist may buy. 0 for none.",
+    )
+
+
+def _csv_response(filename: str, header: list[str], rows) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_csv_safe(value) for value in row])
+    return response
+
+
+def _csv_safe(value):
+    """Keep spreadsheet apps from running a learner-typed value as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    if hasattr(value, "isoformat"):
+        return timezone.localtime(value).isoformat() if hasattr(value, "tzinfo") else value
+    return value
+
+
+ENROLLMENT_CSV_HEADER = [
+    "cohort",
+    "name",
+    "email",
+    "phone",
+    "product",
+    "state",
+    "enrolled_at",
+    "confirmed_at",
+    "ended_at",
+    "end_reason",
+]
+
+
+def _enrollment_rows(enrollments):
+    for e in enrollments.select_related("user", "product", "cohort"):
+        yield [
+            e.cohort.name if e.cohort_id else "",
+            e.user.full_name,
+            e.user.email,
+            getattr(e.user, "phone", ""),
+            e.product.name,
+            e.get_state_display(),
+            e.created_at,
+            e.confirmed_at,
+            e.ended_at,
+            e.end_reason,
+        ]
 
 
 @admin.register(Cohort)
 class CohortAdmin(admin.ModelAdmin):
-    list_display = ["name", "start_date", "capacity", "admission_state"]
-    list_filter = ["admission_state"]
+    list_display = [
+        "name",
+        "start_date",
+        "admission_state",
+        "capacity",
+        "confirmed",
+        "held",
+        "free",
+        "waitlist_length",
+        "public_state",
+    ]
+    list_filter = ["admission_state", "course"]
+    search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["admissions_opened_at"]
     inlines = [LiveSessionInline]
+    actions = [
+        "open_admissions",
+        "close_admissions",
+        "notify_waitlist",
+        "export_enrollments_csv",
+        "export_waitlist_csv",
+    ]
+    change_form_template = "admin/cohorts/cohort/change_form.html"
+
+    def get_queryset(self, request):
+        return selectors.cohorts_with_seat_figures(super().get_queryset(request))
+
+    @admin.display(description="Confirmed", ordering="confirmed_count")
+    def confirmed(self, cohort):
+        return cohort.confirmed_count
+
+    @admin.display(description="Held", ordering="held_count")
+    def held(self, cohort):
+        """Live checkout holds and waitlist offers."""
+        return cohort.held_count
+
+    @admin.display(description="Free")
+    def free(self, cohort):
+        return max(cohort.capacity - cohort.confirmed_count - cohort.held_count, 0)
+
+    @admin.display(description="Waitlist", ordering="waiting_count")
+    def waitlist_length(self, cohort):
+        return cohort.waiting_count
+
+    @admin.display(description="Shown as")
+    def public_state(self, cohort):
+        return selectors.public_state(cohort)
+
+    # --- actions -------------------------------------------------------------------------
+
+    @admin.action(description="Open admissions (email the waitlist)")
+    def open_admissions(self, request, queryset):
+        if "apply" in request.POST:
+            form = OpenAdmissionsForm(request.POST)
+            if form.is_valid():
+                hours = form.cleaned_data["early_access_hours"]
+                for cohort in queryset:
+                    self._run(
+                        request,
+                        cohort,
+                        lambda c: services.open_admissions(
+                            cohort_id=c.pk, early_access_hours=hours
+                        ),
+                        "Admissions for %s are open"
+                        + (f" with {hours}h early access for the waitlist." if hours else "."),
+                    )
+                return None
+        else:
+            form = OpenAdmissionsForm(
+                initial={"early_access_hours": settings.WAITLIST_EARLY_ACCESS_HOURS}
+            )
+        waiting = {
+            c.pk: WaitlistEntry.objects.filter(cohort=c, state=WaitlistEntry.State.WAITING).count()
+            for c in queryset
+        }
+        return TemplateResponse(
+            request,
+            "admin/cohorts/cohort/open_admissions.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Open admissions",
+                "cohorts": [(c, waiting[c.pk]) for c in queryset],
+                "form": form,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            },
+        )
+
+    @admin.action(description="Close admissions")
+    def close_admissions(self, request, queryset):
+        for cohort in queryset:
+            self._run(
+                request,
+                cohort,
+                lambda c: services.close_admissions(cohort_id=c.pk),
+                "Admissions for %s are closed.",
+            )
+
+    @admin.action(description="Notify waitlist: offer free seats to the next in line")
+    def notify_waitlist(self, request, queryset):
+        for cohort in queryset:
+            if cohort.admission_state != Cohort.AdmissionState.OPEN:
+                self.message_user(
+                    request,
+                    f"{cohort.name}: admissions are not open, so no seats were offered. "
+                    "Open admissions to email the waitlist.",
+                    messages.WARNING,
+                )
+                continue
+            try:
+                sent = services.notify_waitlist(cohort_id=cohort.pk)
+            except services.SeatsBusy as busy:
+                self.message_user(request, f"{cohort.name}: {busy}", messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                f"{cohort.name}: {sent} offer(s) sent."
+                if sent
+                else f"{cohort.name}: no free seat or nobody waiting; no offer sent.",
+            )
+
+    @admin.action(description="Export enrollments (CSV)")
+    def export_enrollments_csv(self, request, queryset):
+        enrollments = Enrollment.objects.filter(cohort__in=queryset).order_by(
+            "cohort__start_date", "created_at"
+        )
+        return _csv_response(
+            "enrollments.csv", ENROLLMENT_CSV_HEADER, _enrollment_rows(enrollments)
+        )
+
+    @admin.action(description="Export waitlist (CSV)")
+    def export_waitlist_csv(self, request, queryset):
+        entries = WaitlistEntry.objects.filter(cohort__in=queryset).select_related("cohort")
+        return _csv_response("waitlist.csv", WAITLIST_CSV_HEADER, _waitlist_rows(entries))
+
+    def _run(self, request, cohort, call, success):
+        try:
+            call(cohort)
+        except services.SeatsBusy as busy:
+            self.message_user(request, f"{cohort.name}: {busy}", messages.ERROR)
+            return
+        self.message_user(request, success % cohort.name)
+
+    # --- the change page: seat figures and a chart of seats filled over time ----------------
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        cohort = self.get_object(request, object_id)
+        if cohort is not None:
+            extra_context["seat_count"] = selectors.seat_count(cohort)
+            extra_context["seat_chart"] = seat_chart(cohort)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+def seat_chart(cohort, *, width=600, height=160, pad=24) -> dict:
+    """Points of an SVG step line of seats filled per day, scaled to the capacity."""
+    timeline = selectors.seats_filled_timeline(cohort)
+    chart = {"width": width, "height": height, "empty": not timeline, "points": "", "labels": []}
+    if not timeline:
+        return chart
+    first, last = timeline[0][0], timeline[-1][0]
+    span = max((last - first).days, 1)
+    top = max(cohort.capacity, max(n for _, n in timeline), 1)
+
+    def x(day):
+        return pad + (width - 2 * pad) * (day - first).days / span
+
+    def y(n):
+        return height - pad - (height - 2 * pad) * n / top
+
+    points, previous = [], None
+    for day, filled in timeline:
+        if previous is not None:
+            points.append(f"{x(day):.1f},{y(previous):.1f}")
+        points.append(f"{x(day):.1f},{y(filled):.1f}")
+        previous = filled
+    chart.update(
+        points=" ".join(points),
+        capacity_y=f"{y(cohort.capacity):.1f}",
+        first=first,
+        last=last,
+        filled=timeline[-1][1],
+        capacity=cohort.capacity,
+        x_left=pad,
+        x_right=width - pad,
+        y_bottom=height - pad,
+    )
+    return chart
+
+
+WAITLIST_CSV_HEADER = ["cohort", "email", "state", "position", "joined_at", "notified_at"]
+
+
+def _waitlist_rows(entries):
+    for entry in entries.order_by("cohort__start_date", "priority", "created_at", "id"):
+        yield [
+            entry.cohort.name,
+            entry.email,
+            entry.get_state_display(),
+            selectors.waitlist_position(entry) or "",
+            entry.created_at,
+            entry.notified_at,
+        ]
 
 
 @admin.register(Enrollment)
 class EnrollmentAdmin(admin.ModelAdmin):
-    list_display = ["user", "product", "cohort", "state", "confirmed_at"]
+    list_display = ["user", "product", "cohort", "state", "confirmed_at", "ended_at"]
     list_filter = ["state", "cohort", "product"]
-    search_fields = ["user__email", "user__full_name"]
+    search_fields = ["user__email", "user__full_name", "cohort__name"]
+    list_select_related = ["user", "product", "cohort"]
+    date_hierarchy = "created_at"
+    raw_id_fields = ["user", "hold"]
+    # Seats move only through services: the admin shows enrollments, it does not edit them.
+    readonly_fields = [
+        "user",
+        "product",
+        "cohort",
+        "state",
+        "hold",
+        "created_at",
+        "confirmed_at",
+        "ended_at",
+        "end_reason",
+    ]
+    actions = ["export_csv"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Export selected enrollments (CSV)")
+    def export_csv(self, request, queryset):
+        return _csv_response("enrollments.csv", ENROLLMENT_CSV_HEADER, _enrollment_rows(queryset))
 
 
 @admin.register(SeatHold)
 class SeatHoldAdmin(admin.ModelAdmin):
-    list_display = ["email", "cohort", "kind", "state", "expires_at"]
+    list_display = ["email", "cohort", "kind", "state", "created_at", "expires_at"]
     list_filter = ["kind", "state", "cohort"]
     search_fields = ["email"]
+    list_select_related = ["cohort"]
+    readonly_fields = [f.name for f in SeatHold._meta.fields]
+    actions = ["release"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Release the selected holds (seat goes back / to the waitlist)")
+    def release(self, request, queryset):
+        released = 0
+        for hold in queryset.filter(state=SeatHold.State.ACTIVE):
+            try:
+                services.release_hold(hold_id=hold.pk)
+                released += 1
+            except services.SeatsBusy as busy:
+                self.message_user(request, str(busy), messages.ERROR)
+        self.message_user(request, f"{released} hold(s) released.")
 
 
 @admin.register(WaitlistEntry)
 class WaitlistEntryAdmin(admin.ModelAdmin):
-    list_display = ["email", "cohort", "state", "priority", "created_at"]
+    list_display = ["email", "cohort", "state", "position", "priority", "created_at", "notified_at"]
     list_filter = ["state", "cohort"]
-    search_fields = ["email"]
+    search_fields = ["email", "user__full_name"]
+    list_select_related = ["cohort"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["token", "created_at", "notified_at", "left_at", "state"]
+    actions = ["export_csv"]
+
+    @admin.display(description="Position")
+    def position(self, entry):
+        return selectors.waitlist_position(entry) or "-"
+
+    @admin.action(description="Export selected waitlist entries (CSV)")
+    def export_csv(self, request, queryset):
+        return _csv_response("waitlist.csv", WAITLIST_CSV_HEADER, _waitlist_rows(queryset))

@@ -143,6 +143,7 @@ class Enrollment(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -167,16 +168,22 @@ class Enrollment(models.Model):
 class WaitlistEntry(models.Model):
     class State(models.TextChoices):
         WAITING = "waiting", "Waiting"
+        # Admissions opened and they were told; they buy like anyone (first, in early access).
+        NOTIFIED = "notified", "Told admissions opened"
         OFFERED = "offered", "Offer sent"
+        OFFER_EXPIRED = "offer_expired", "Offer expired unused"
         ENROLLED = "enrolled", "Enrolled"
         LEFT = "left", "Left the waitlist"
+
+    # Whose email may buy during an early-access window.
+    EARLY_ACCESS_STATES = (State.WAITING, State.NOTIFIED, State.OFFERED)
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="waitlist")
     email = models.EmailField()
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
-    state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.WAITING)
     # Lower goes first. Someone whose late payment found no seat is put ahead of everyone.
     priority = models.IntegerField(default=0)
     token = models.CharField(max_length=64, unique=True, default=_token, editable=False)

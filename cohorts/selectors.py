@@ -64,3 +64,111 @@ def waitlist_position(entry: WaitlistEntry) -> int | None:
         .count()
     )
     return ahead + 1
+
+
+def seats_left_for_public(cohort: Cohort, *, now=None) -> int:
+    """Seats a member of the public could buy right now (0 during a waitlist claim)."""
+    return seat_count(cohort, now=now).free_for_public
+
+
+def in_early_access(cohort: Cohort, *, now=None) -> bool:
+    """True while only waitlisted emails may buy seats in an open cohort."""
+    now = now or timezone.now()
+    return (
+        cohort.admission_state == Cohort.AdmissionState.OPEN
+        and cohort.early_access_until is not None
+        and now < cohort.early_access_until
+    )
+
+
+def public_state(cohort: Cohort, *, now=None) -> str:
+    """What a visitor is shown: "open", "early_access", "full", "waitlist" or "closed".
+
+    "full" means nothing is free for the public (the waitlist may hold a claim on freed seats);
+    the page then offers the waitlist instead of checkout.
+    """
+    now = now or timezone.now()
+    if cohort.admission_state == Cohort.AdmissionState.WAITLIST:
+        return "waitlist"
+    if cohort.admission_state != Cohort.AdmissionState.OPEN:
+        return "closed"
+    if seat_count(cohort, now=now).free_for_public <= 0:
+        return "full"
+    if in_early_access(cohort, now=now):
+        return "early_access"
+    return "open"
+
+
+def can_watch(user, cohort: Cohort) -> bool:
+    """May `user` watch `cohort`'s recordings? A confirmed seat in it, or a confirmed
+    self-paced pass that includes it. Refunded or cancelled enrollments lose access."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return (
+        Enrollment.objects.filter(user=user, state=Enrollment.State.CONFIRMED)
+        .filter(
+            Q(cohort=cohort) | Q(cohort=None, product__in=cohort.included_in_passes.values("pk"))
+        )
+        .exists()
+    )
+
+
+def checkout_url(cohort: Cohort) -> str:
+    """Where a learner goes to pay for a seat in `cohort` (the payments checkout)."""
+    from django.urls import reverse
+
+    return f"{reverse('payments:checkout', args=[cohort.product.slug])}?cohort={cohort.slug}"
+
+
+def cohorts_with_seat_figures(queryset=None, *, now=None):
+    """Cohorts annotated with confirmed, held (checkout + offers) and waiting counts, in one
+    query: the admin's list uses it. `free` = capacity - confirmed - held."""
+    from django.db.models import IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    now = now or timezone.now()
+    queryset = queryset if queryset is not None else Cohort.objects.all()
+
+    def count_of(model_qs):
+        return Coalesce(
+            Subquery(
+                model_qs.order_by().values("cohort").annotate(n=Count("id")).values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            0,
+        )
+
+    return queryset.annotate(
+        confirmed_count=count_of(
+            Enrollment.objects.filter(cohort=OuterRef("pk"), state=Enrollment.State.CONFIRMED)
+        ),
+        held_count=count_of(
+            SeatHold.objects.filter(
+                cohort=OuterRef("pk"), state=SeatHold.State.ACTIVE, expires_at__gt=now
+            )
+        ),
+        waiting_count=count_of(
+            WaitlistEntry.objects.filter(cohort=OuterRef("pk"), state=WaitlistEntry.State.WAITING)
+        ),
+    )
+
+
+def seats_filled_timeline(cohort: Cohort) -> list[tuple]:
+    """(date, seats filled at the end of that day) for each day an enrollment started or ended,
+    for the admin's chart. Built from confirmed_at / ended_at, so it never drifts."""
+    changes: dict = {}
+    rows = Enrollment.objects.filter(cohort=cohort, confirmed_at__isnull=False).values_list(
+        "confirmed_at", "ended_at"
+    )
+    for confirmed_at, ended_at in rows:
+        day = timezone.localdate(confirmed_at)
+        changes[day] = changes.get(day, 0) + 1
+        if ended_at:
+            day = timezone.localdate(ended_at)
+            changes[day] = changes.get(day, 0) - 1
+    filled = 0
+    timeline = []
+    for day in sorted(changes):
+        filled += changes[day]
+        timeline.append((day, filled))
+    return timeline

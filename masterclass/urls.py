@@ -2,11 +2,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from masterclass import views
+from masterclass import dashboard, views
 
 urlpatterns = [
     path("", views.landing, name="landing"),
-    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
     path("cohorts/<slug:slug>/", views.cohort_detail, name="cohort_detail"),
     path("accounts/", include("masterclass.accounts.urls")),
@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("payments.invoicing.urls")),
     path("", include("payments.refunds.urls")),
     path("", include("mentorship.urls")),
+    path("", include("masterclass.learning.urls")),
     path(getattr(settings, "ADMIN_URL", "admin/"), admin.site.urls),
 ]
 

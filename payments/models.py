@@ -19,6 +19,13 @@ def _order_reference() -> str:
     return "MC" + secrets.token_hex(6).upper()
 
 
+class AutoRefund(models.TextChoices):
+    PENDING = "pending", "Refund to be requested"
+    REQUESTED = "requested", "Refund requested at Razorpay"
+    PROCESSED = "processed", "Refund processed"
+    FAILED = "failed", "Refund failed (needs attention)"
+
+
 class Order(models.Model):
     class State(models.TextChoices):
         CREATED = "created", "Created"
@@ -66,8 +73,31 @@ class Order(models.Model):
     company_gstin = models.CharField(max_length=15, blank=True)
 
     razorpay_order_id = models.CharField(max_length=40, unique=True, null=True, blank=True)
+    # The Razorpay payment that paid the order (others on it are failures or refunded extras).
+    paid_with_payment_id = models.CharField(max_length=40, blank=True)
     manual_reference = models.CharField(max_length=100, blank=True)
     manual_amount_received_minor = models.PositiveIntegerField(null=True, blank=True)
+    manual_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The staff member who marked a wire/PayPal order paid.",
+    )
+
+    # Why the order did not go through (gateway down, payment failed, no seat left...).
+    failure_reason = models.CharField(max_length=255, blank=True)
+    # A payment we had to give back at once: it came after its seat hold expired and the
+    # cohort had filled, or it paid an order whose seat another payment had already bought.
+    auto_refund_status = models.CharField(
+        max_length=10, choices=AutoRefund.choices, blank=True, default=""
+    )
+    auto_refund_payment_id = models.CharField(max_length=40, blank=True)
+    auto_refund_id = models.CharField(max_length=40, blank=True)
+    last_checked_at = models.DateTimeField(
+        null=True, blank=True, help_text="When reconcile last asked Razorpay about this order."
+    )
 
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -81,10 +111,21 @@ class Order(models.Model):
                 condition=Q(amount_refunded_minor__lte=F("amount_minor")),
                 name="order_refunded_at_most_paid",
             ),
+            models.CheckConstraint(
+                condition=Q(amount_minor__gte=100), name="order_amount_at_least_one_unit"
+            ),
         ]
 
     def __str__(self):
         return f"Order {self.reference}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES
+
+    @property
+    def is_paid(self) -> bool:
+        return self.state == self.State.PAID
 
     @property
     def receipt(self) -> str:
@@ -118,6 +159,7 @@ class Payment(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["order", "status"])]
 
     def __str__(self):
         return self.gateway_payment_id

@@ -201,3 +201,67 @@ class OrderFactory(factory.django.DjangoModelFactory):
     billing_email = factory.SelfAttribute("user.email")
     billing_state = "29"
     billing_country = "IN"
+
+
+# --- mentorship -------------------------------------------------------------------------
+
+
+class SlotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "mentorship.Slot"
+
+    # Whole hours, three days ahead and onwards, so slots never overlap.
+    starts_at = factory.Sequence(
+        lambda n: (
+            timezone.now().replace(minute=0, second=0, microsecond=0)
+            + dt.timedelta(days=3, hours=n)
+        )
+    )
+    duration_minutes = 30
+    meeting_url = factory.Sequence(lambda n: f"https://meet.example.com/mentor-{n}")
+
+
+class BookingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "mentorship.Booking"
+
+    enrollment = factory.SubFactory(EnrollmentFactory)
+    user = factory.SelfAttribute("enrollment.user")
+    slot = factory.SubFactory(SlotFactory)
+    topic = "Review my URL shortener design"
+    duration_minutes = 30
+
+
+# --- learner home -----------------------------------------------------------------------
+
+
+class RecordedSessionFactory(factory.django.DjangoModelFactory):
+    """A live session with its recording, pre-reads and problem statement links."""
+
+    class Meta:
+        model = "cohorts.LiveSession"
+
+    cohort = factory.SubFactory(CohortFactory)
+    starts_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
+    title = factory.Sequence(lambda n: f"Designing system {n}")
+    topics = "Requirements\nStorage"
+    recording_url = factory.Sequence(lambda n: f"https://video.example.com/rec-{n}")
+    pre_reads = "https://blog.example.com/pre-read-a\nhttps://blog.example.com/pre-read-b"
+    problem_statement_url = factory.Sequence(lambda n: f"https://docs.example.com/problem-{n}")
+
+
+class PastCohortFactory(CohortFactory):
+    """A cohort that ended: eight weeks from 6 August 2022."""
+
+    name = "August 2022"
+    start_date = dt.date(2022, 8, 6)
+    admission_state = Cohort.AdmissionState.CLOSED
+
+
+class CertificateRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "learning.Certificate"
+
+    enrollment = factory.SubFactory(EnrollmentFactory, cohort=factory.SubFactory(PastCohortFactory))
+    name_on_certificate = factory.SelfAttribute("enrollment.user.full_name")
+    requested_at = factory.LazyFunction(timezone.now)

@@ -190,21 +190,88 @@ PUBLIC_SEATS_CACHE_SECONDS = env.int("PUBLIC_SEATS_CACHE_SECONDS", default=2)
 # --- cohorts: seats and waitlists ---------------------------------------------------------
 SEAT_HOLD_MINUTES = env.int("SEAT_HOLD_MINUTES", default=15)
 WAITLIST_OFFER_HOURS = env.int("WAITLIST_OFFER_HOURS", default=48)
+# Default early-access window offered by the admin's "open admissions" action (0 = none).
+WAITLIST_EARLY_ACCESS_HOURS = env.int("WAITLIST_EARLY_ACCESS_HOURS", default=24)
 
 # --- payments ------------------------------------------------------------------------------
+# Shown in Razorpay's checkout and on receipts.
+PAYMENTS_MERCHANT_NAME = env("PAYMENTS_MERCHANT_NAME", default="System Design Masterclass")
+# `reconcile_payments` asks Razorpay about orders still open this long after creation.
+PAYMENTS_RECONCILE_AFTER_MINUTES = env.int("PAYMENTS_RECONCILE_AFTER_MINUTES", default=20)
+# A self-paced order (no seat hold) nobody paid is marked expired after this long.
+PAYMENTS_ORDER_EXPIRY_MINUTES = env.int("PAYMENTS_ORDER_EXPIRY_MINUTES", default=120)
+# Wire transfer / PayPal: how long the seat is held while we wait, and what to tell the buyer.
+MANUAL_PAYMENT_HOLD_HOURS = env.int("MANUAL_PAYMENT_HOLD_HOURS", default=72)
+WIRE_TRANSFER_DETAILS = env(
+    "WIRE_TRANSFER_DETAILS",
+    default=(
+        "Account name: Masterclass Education LLP\nBank: Example Bank, Bengaluru\n"
+        "Account number: 000123456789\nIFSC: EXMP0000123\nSWIFT: EXMPINBB"
+    ),
+)
+PAYPAL_DETAILS = env("PAYPAL_DETAILS", default="PayPal: payments@masterclass.example")
 
 # --- invoicing -----------------------------------------------------------------------------
+# The seller on GST documents. These fill the "Seller settings" row the first time it is read;
+# after that the row (edited in the admin) is the truth.
+INVOICE_SELLER = {
+    "legal_name": env("INVOICE_SELLER_LEGAL_NAME", default="Masterclass Learning Pvt. Ltd."),
+    "trade_name": env("INVOICE_SELLER_TRADE_NAME", default="System Design Masterclass"),
+    "address": env(
+        "INVOICE_SELLER_ADDRESS",
+        default="4th Floor, 80 Feet Road, Koramangala 4th Block, Bengaluru 560034, Karnataka",
+    ),
+    "state_code": env("INVOICE_SELLER_STATE_CODE", default="29"),
+    "gst_status": env("INVOICE_SELLER_GST_STATUS", default="regular"),
+    "gstin": env("INVOICE_SELLER_GSTIN", default="29AAGCM4821K1Z6"),
+    "pan": env("INVOICE_SELLER_PAN", default="AAGCM4821K"),
+    "email": env("INVOICE_SELLER_EMAIL", default="accounts@masterclass.local"),
+    "lut_reference": env("INVOICE_SELLER_LUT_REFERENCE", default="AD290325001234X"),
+    "lut_date": env("INVOICE_SELLER_LUT_DATE", default="2025-03-28"),
+    "sac_code": env("INVOICE_SELLER_SAC_CODE", default="999293"),
+    "gst_rate": env("INVOICE_SELLER_GST_RATE", default="18.00"),
+    "invoice_prefix": env("INVOICE_NUMBER_PREFIX", default="MC"),
+    "credit_note_prefix": env("CREDIT_NOTE_NUMBER_PREFIX", default="MCCN"),
+}
+# INR per USD used for an export invoice when finance has recorded no rate in the admin.
+INVOICE_DEFAULT_USD_INR_RATE = env("INVOICE_DEFAULT_USD_INR_RATE", default="84.0000")
 
 # --- refunds -------------------------------------------------------------------------------
+# On: every learner request waits for the instructor's approval in the admin. Off (default):
+# requests within the refund window are approved by the policy and refunded at once.
+REFUNDS_REQUIRE_APPROVAL = env.bool("REFUNDS_REQUIRE_APPROVAL", default=False)
+# A refund the gateway could not take is re-sent after N, 2N, 3N... minutes, this many tries.
+REFUNDS_MAX_ATTEMPTS = env.int("REFUNDS_MAX_ATTEMPTS", default=6)
+REFUNDS_RETRY_MINUTES = env.int("REFUNDS_RETRY_MINUTES", default=10)
+# A refund still processing after this long is looked up at Razorpay (its webhook was lost).
+REFUNDS_RECONCILE_MINUTES = env.int("REFUNDS_RECONCILE_MINUTES", default=60)
 
 # --- mentorship ----------------------------------------------------------------------------
+# Booking, cancelling and rescheduling close this many hours before a call; a cancellation
+# after that spends the call.
+MENTORSHIP_MIN_NOTICE_HOURS = env.int("MENTORSHIP_MIN_NOTICE_HOURS", default=24)
+# The reminder email goes this many hours before a call.
+MENTORSHIP_REMINDER_HOURS = env.int("MENTORSHIP_REMINDER_HOURS", default=24)
+# How far ahead learners see open slots.
+MENTORSHIP_BOOKING_HORIZON_DAYS = env.int("MENTORSHIP_BOOKING_HORIZON_DAYS", default=90)
+# The instructor's time zone: slots are entered in it, invites are written in it.
+MENTORSHIP_TIME_ZONE = env("MENTORSHIP_TIME_ZONE", default="Asia/Kolkata")
 
 # --- learner home --------------------------------------------------------------------------
+INSTALLED_APPS += ["masterclass.learning"]
+# Feedback on a live session is asked for during this many days after it starts.
+FEEDBACK_WINDOW_DAYS = env.int("FEEDBACK_WINDOW_DAYS", default=14)
 
 # --- periodic jobs: (dotted path of a django-tasks task, every N seconds), run by
 # `manage.py run_scheduler`. Each area adds its own line.
 SCHEDULED_TASKS = [
     # ("app.tasks.some_task", 60),
+    ("cohorts.tasks.release_expired_holds", 60),
+    ("cohorts.tasks.offer_free_seats_to_waitlists", 300),
+    ("payments.tasks.reconcile_payments", 300),
+    ("mentorship.tasks.send_booking_reminders", 600),
+    ("mentorship.tasks.withdraw_orphaned_bookings", 300),
+    ("payments.refunds.tasks.retry_failed_refunds", 300),
 ]
 
 # --- demo data: `manage.py load_demo` runs these functions in order; each must be idempotent.

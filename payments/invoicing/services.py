@@ -1,10 +1,409 @@
-"""Issuing invoices and credit notes. Filled in by the invoicing work (issue 5)."""
+"""Issuing invoices and credit notes, taking their numbers, and correcting billing details.
+
+Lock order, always: Order -> Invoice -> DocumentCounter. A number is taken from its counter row
+last, just before the document row is written, and inside the caller's transaction: if that
+transaction rolls back the number is given back with it, so numbers have no gaps.
+"""
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from masterclass.geo import COUNTRIES, INDIA, INDIAN_STATE_NAMES
+from masterclass.gstin import InvalidGSTIN, normalize_gstin
+from payments.models import Order, Payment
+
+from .models import CreditNote, DocumentCounter, GSTStatus, Invoice
+from .seller import exchange_rate_on, seller_settings
+from .tax import (
+    TaxSplit,
+    Treatment,
+    amount_in_words,
+    financial_year_of,
+    format_number,
+    local_date,
+    split_credit,
+    split_inclusive_price,
+    to_inr_minor,
+)
+
+logger = logging.getLogger(__name__)
+
+COUNTRY_NAMES = dict(COUNTRIES)
+OUTSIDE_INDIA_CODE = "96"
+OUTSIDE_INDIA_NAME = "Other Countries"
+
+COMPOSITION_LEGEND = "Composition taxable person, not eligible to collect tax on supplies."
+UNREGISTERED_LEGEND = "The supplier is not registered under GST; no GST is charged."
+LUT_LEGEND = (
+    "Supply meant for export of services under Letter of Undertaking without payment of "
+    "integrated tax (IGST). LUT ARN {reference} dated {date:%d %b %Y}."
+)
+EXPORT_WITH_IGST_LEGEND = "Supply meant for export of services on payment of integrated tax."
 
 
-def issue_invoice(*, order):
-    """Issue the tax invoice for a paid order inside the caller's transaction.
+class InvoicingError(Exception):
+    pass
 
-    Called by the payment confirmation services while the order row is locked. Until the
-    invoicing module lands this issues nothing.
+
+class OrderNotPaid(InvoicingError):
+    pass
+
+
+class BillingDetailsLocked(InvoicingError):
+    """The invoice is issued: its buyer details can only be corrected by a credit note."""
+
+
+class CreditNoteRefused(InvoicingError):
+    pass
+
+
+# --- numbers -------------------------------------------------------------------------------
+
+
+def take_number(*, series: str, financial_year: str) -> int:
+    """The next number of a series in a financial year, under a lock held until commit.
+
+    The counter row is created if missing (ON CONFLICT DO NOTHING, so two first documents of
+    a year do not collide), then locked with SELECT ... FOR UPDATE and incremented. Concurrent
+    callers queue on the row; each sees the number the previous one committed.
     """
-    return None
+    DocumentCounter.objects.bulk_create(
+        [DocumentCounter(series=series, financial_year=financial_year)], ignore_conflicts=True
+    )
+    counter = DocumentCounter.objects.select_for_update().get(
+        series=series, financial_year=financial_year
+    )
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+# --- invoices ------------------------------------------------------------------------------
+
+
+def _line_description(order) -> str:
+    product = order.product
+    text = f"{product.name}: {product.course.title}"
+    if order.cohort_id:
+        cohort = order.cohort
+        text += f" ({cohort.name} cohort, from {cohort.start_date:%d %b %Y})"
+    return text
+
+
+def _payment_reference(order) -> tuple[str, str, int | None]:
+    if order.channel == Order.Channel.MANUAL:
+        return order.manual_reference, "manual", None
+    payments = order.payments.all()
+    paid_with = order.paid_with_payment_id
+    if paid_with:  # the payment that confirmed the order, when payments recorded it
+        payments = payments.filter(gateway_payment_id=paid_with)
+    payment = (
+        payments.filter(
+            status__in=[
+                Payment.Status.CAPTURED,
+                Payment.Status.AUTHORIZED,
+                Payment.Status.REFUNDED,
+            ]
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if payment is None:
+        return "", "", None
+    return payment.gateway_payment_id, payment.method, payment.emi_tenure_months
+
+
+def _buyer_gstin(order) -> str:
+    if not order.company_gstin:
+        return ""
+    try:
+        return normalize_gstin(order.company_gstin)
+    except InvalidGSTIN:
+        # Checkout validates the GSTIN; a bad one that slipped in (admin edit) must not stop a
+        # payment from being confirmed, so the invoice is issued as B2C and the log says why.
+        logger.warning("Order %s has an invalid GSTIN; invoiced without it", order.reference)
+        return ""
+
+
+def _supply(order, seller, buyer_gstin: str) -> dict:
+    """Document kind, tax treatment, place of supply and legend for an order."""
+    abroad = (order.billing_country or INDIA) != INDIA
+    if abroad:
+        place = (OUTSIDE_INDIA_CODE, OUTSIDE_INDIA_NAME)
+    else:
+        # A registered buyer's place of supply is its GSTIN's state; a consumer's the state
+        # they gave; with none on record, the seller's location (IGST Act s.12(2)(b)).
+        code = buyer_gstin[:2] if buyer_gstin else (order.billing_state or seller.state_code)
+        place = (code, INDIAN_STATE_NAMES.get(code, code))
+
+    if seller.gst_status == GSTStatus.UNREGISTERED:
+        return dict(kind=Invoice.Kind.INVOICE, treatment=Treatment.NO_TAX, place=place,
+                    legend=UNREGISTERED_LEGEND)  # fmt: skip
+    if seller.gst_status == GSTStatus.COMPOSITION:
+        return dict(kind=Invoice.Kind.BILL_OF_SUPPLY, treatment=Treatment.NO_TAX, place=place,
+                    legend=COMPOSITION_LEGEND)  # fmt: skip
+    if abroad and order.currency != "INR":
+        if seller.lut_reference and seller.lut_date:
+            legend = LUT_LEGEND.format(reference=seller.lut_reference, date=seller.lut_date)
+            return dict(kind=Invoice.Kind.EXPORT_INVOICE, treatment=Treatment.ZERO_RATED,
+                        place=place, legend=legend)  # fmt: skip
+        return dict(kind=Invoice.Kind.EXPORT_INVOICE, treatment=Treatment.INTER_STATE,
+                    place=place, legend=EXPORT_WITH_IGST_LEGEND)  # fmt: skip
+    treatment = Treatment.INTRA_STATE if place[0] == seller.state_code else Treatment.INTER_STATE
+    return dict(kind=Invoice.Kind.TAX_INVOICE, treatment=treatment, place=place, legend="")
+
+
+def _inr_values(split: TaxSplit, rate) -> dict:
+    return {
+        "total_inr_minor": to_inr_minor(split.total_minor, rate),
+        "taxable_inr_minor": to_inr_minor(split.taxable_minor, rate),
+        "cgst_inr_minor": to_inr_minor(split.cgst_minor, rate),
+        "sgst_inr_minor": to_inr_minor(split.sgst_minor, rate),
+        "igst_inr_minor": to_inr_minor(split.igst_minor, rate),
+    }
+
+
+def issue_invoice(*, order, now=None) -> Invoice:
+    """Issue the GST document for a paid order, inside the caller's transaction.
+
+    Called by the payment confirmation service after it has locked the Order row and set it
+    paid. Idempotent: a second call for the same order returns the invoice already issued.
+    Snapshots seller, buyer, line, tax split, place of supply and payment reference, and
+    takes the next invoice number of the financial year from the locked counter (held until
+    the caller commits, so call this last). No network I/O; the PDF is rendered after commit
+    (or on first download).
+    """
+    with transaction.atomic():
+        # Re-taking the lock is free for the caller who holds it and protects other callers.
+        Order.objects.select_for_update().filter(pk=order.pk).values_list("pk").get()
+        existing = Invoice.objects.filter(order_id=order.pk).first()
+        if existing is not None:
+            return existing
+        if order.state != Order.State.PAID:
+            raise OrderNotPaid(f"Order {order.reference} is {order.state}, not paid.")
+
+        seller = seller_settings()
+        issued_at = now or timezone.now()
+        issued_on = local_date(issued_at)
+        financial_year = financial_year_of(issued_on)
+        buyer_gstin = _buyer_gstin(order)
+        supply = _supply(order, seller, buyer_gstin)
+        split = split_inclusive_price(
+            total_minor=order.amount_minor, gst_rate=seller.gst_rate, treatment=supply["treatment"]
+        )
+        rate, rate_source = exchange_rate_on(order.currency, issued_on)
+        payment_id, method, emi_months = _payment_reference(order)
+        country = order.billing_country or INDIA
+
+        sequence = take_number(series=DocumentCounter.Series.INVOICE, financial_year=financial_year)
+        invoice = Invoice.objects.create(
+            number=format_number(
+                prefix=seller.invoice_prefix, financial_year=financial_year, sequence=sequence
+            ),
+            financial_year=financial_year,
+            sequence=sequence,
+            issued_at=issued_at,
+            issued_on=issued_on,
+            kind=supply["kind"],
+            order=order,
+            user_id=order.user_id,
+            seller_legal_name=seller.legal_name,
+            seller_trade_name=seller.trade_name,
+            seller_address=seller.address,
+            seller_state_code=seller.state_code,
+            seller_state_name=INDIAN_STATE_NAMES.get(seller.state_code, seller.state_code),
+            seller_gst_status=seller.gst_status,
+            seller_gstin=seller.gstin if seller.gst_status != GSTStatus.UNREGISTERED else "",
+            seller_pan=seller.pan,
+            seller_email=seller.email,
+            lut_reference=seller.lut_reference if supply["kind"] == "export_invoice" else "",
+            lut_date=seller.lut_date if supply["kind"] == "export_invoice" else None,
+            buyer_name=order.billing_name,
+            buyer_email=order.billing_email,
+            buyer_company_name=order.company_name,
+            buyer_address=order.company_address,
+            buyer_gstin=buyer_gstin,
+            buyer_state_code=order.billing_state if country == INDIA else "",
+            buyer_country_code=country,
+            buyer_country_name=COUNTRY_NAMES.get(country, country),
+            place_of_supply_code=supply["place"][0],
+            place_of_supply_name=supply["place"][1],
+            reverse_charge=False,
+            line_description=_line_description(order),
+            sac_code=seller.sac_code,
+            quantity=1,
+            gst_rate=seller.gst_rate if supply["treatment"] != Treatment.NO_TAX else 0,
+            cgst_rate=split.cgst_rate,
+            sgst_rate=split.sgst_rate,
+            igst_rate=split.igst_rate,
+            legend=supply["legend"],
+            currency=order.currency,
+            total_minor=split.total_minor,
+            taxable_minor=split.taxable_minor,
+            cgst_minor=split.cgst_minor,
+            sgst_minor=split.sgst_minor,
+            igst_minor=split.igst_minor,
+            round_off_minor=split.round_off_minor,
+            amount_in_words=amount_in_words(split.total_minor, order.currency),
+            exchange_rate=rate,
+            exchange_rate_source=rate_source,
+            **_inr_values(split, rate),
+            order_reference=order.reference,
+            payment_channel=order.channel,
+            payment_reference=payment_id,
+            payment_method=method,
+            emi_tenure_months=emi_months,
+            paid_at=order.paid_at or issued_at,
+        )
+        logger.info("Issued invoice %s for order %s", invoice.number, order.reference)
+        _render_after_commit("invoice", invoice.pk)
+        return invoice
+
+
+def _render_after_commit(kind: str, pk: int) -> None:
+    if not getattr(settings, "INVOICE_PDF_ON_COMMIT", True):
+        return  # rendered on first download or attachment instead
+
+    def enqueue():
+        from .tasks import render_document_pdf
+
+        try:
+            render_document_pdf.enqueue(kind, pk)
+        except Exception:  # the PDF is rendered lazily on first download anyway
+            logger.exception("Could not queue the PDF of %s %s", kind, pk)
+
+    transaction.on_commit(enqueue)
+
+
+# --- credit notes --------------------------------------------------------------------------
+
+
+def issue_credit_note(
+    *, invoice: Invoice, amount_minor: int, refund_reference: str, reason: str, now=None
+) -> CreditNote:
+    """Issue a credit note reversing `amount_minor` (tax inclusive) of an invoice.
+
+    Idempotent by `refund_reference` (unique): a repeated webhook or retry gets the credit note
+    already issued. Locks the invoice row so that concurrent refunds never credit more than
+    the invoice; the tax is split the same way as the invoice (the last credit takes exactly
+    what is left). Takes its number from the credit-note series of the current financial year.
+    """
+    refund_reference = str(refund_reference).strip()
+    if not refund_reference:
+        raise CreditNoteRefused("A credit note needs the refund's reference.")
+    with transaction.atomic():
+        existing = CreditNote.objects.filter(refund_reference=refund_reference).first()
+        if existing is None:
+            invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+            existing = CreditNote.objects.filter(refund_reference=refund_reference).first()
+        if existing is not None:
+            if existing.invoice_id != invoice.pk:
+                raise CreditNoteRefused(
+                    f"Refund {refund_reference} already has a credit note on another invoice."
+                )
+            return existing
+
+        previous = [_split_of(note) for note in invoice.credit_notes.all()]
+        try:
+            split = split_credit(
+                amount_minor=amount_minor, invoice=invoice, already_credited=previous
+            )
+        except ValueError as exc:
+            raise CreditNoteRefused(str(exc)) from exc
+
+        seller = seller_settings()
+        issued_at = now or timezone.now()
+        issued_on = local_date(issued_at)
+        financial_year = financial_year_of(issued_on)
+        sequence = take_number(
+            series=DocumentCounter.Series.CREDIT_NOTE, financial_year=financial_year
+        )
+        note = CreditNote.objects.create(
+            number=format_number(
+                prefix=seller.credit_note_prefix, financial_year=financial_year, sequence=sequence
+            ),
+            financial_year=financial_year,
+            sequence=sequence,
+            issued_at=issued_at,
+            issued_on=issued_on,
+            invoice=invoice,
+            refund_reference=refund_reference,
+            reason=(reason or "Refund")[:300],
+            currency=invoice.currency,
+            total_minor=split.total_minor,
+            taxable_minor=split.taxable_minor,
+            cgst_minor=split.cgst_minor,
+            sgst_minor=split.sgst_minor,
+            igst_minor=split.igst_minor,
+            round_off_minor=split.round_off_minor,
+            amount_in_words=amount_in_words(split.total_minor, invoice.currency),
+            # The invoice's rate: a credit note reverses the value as it was invoiced.
+            exchange_rate=invoice.exchange_rate,
+            exchange_rate_source=invoice.exchange_rate_source,
+            **_inr_values(split, invoice.exchange_rate),
+        )
+        logger.info("Issued credit note %s against %s", note.number, invoice.number)
+        _render_after_commit("credit_note", note.pk)
+        return note
+
+
+def _split_of(document) -> TaxSplit:
+    return TaxSplit(
+        total_minor=document.total_minor,
+        taxable_minor=document.taxable_minor,
+        cgst_minor=document.cgst_minor,
+        sgst_minor=document.sgst_minor,
+        igst_minor=document.igst_minor,
+        round_off_minor=document.round_off_minor,
+    )
+
+
+# --- billing details -----------------------------------------------------------------------
+
+
+def update_billing_details(
+    *,
+    order_id: int,
+    user,
+    name: str,
+    country: str,
+    state_code: str = "",
+    company_name: str = "",
+    company_address: str = "",
+    gstin: str = "",
+) -> Order:
+    """Correct the buyer details an order's invoice will print, until the invoice is issued.
+
+    Locks the order (issue_invoice runs under the same lock, so a correction cannot race the
+    invoice); refuses with BillingDetailsLocked once an invoice exists. Input is expected to
+    have passed BillingDetailsForm; the GSTIN is re-validated here.
+    """
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id, user=user)
+        if Invoice.objects.filter(order_id=order.pk).exists():
+            raise BillingDetailsLocked(
+                "The invoice is already issued; write to us and we will issue a credit note "
+                "and a corrected invoice."
+            )
+        order.billing_name = name.strip()
+        order.billing_country = country
+        order.billing_state = state_code if country == INDIA else ""
+        order.company_name = company_name.strip()
+        order.company_address = company_address.strip()
+        order.company_gstin = normalize_gstin(gstin) if gstin else ""
+        order.save(
+            update_fields=[
+                "billing_name",
+                "billing_country",
+                "billing_state",
+                "company_name",
+                "company_address",
+                "company_gstin",
+                "updated_at",
+            ]
+        )
+        logger.info("Billing details of order %s corrected by its buyer", order.reference)
+        return order

@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "invoicing"
-urlpatterns: list = []
+urlpatterns = [
+    path("account/documents/", views.my_documents, name="my_documents"),
+    path("invoices/<int:pk>/pdf/", views.invoice_pdf, name="invoice_pdf"),
+    path("credit-notes/<int:pk>/pdf/", views.credit_note_pdf, name="credit_note_pdf"),
+    path("orders/<str:reference>/billing/", views.billing_details, name="billing_details"),
+    path("finance/documents/", views.finance_documents, name="finance_documents"),
+    path("finance/documents.csv", views.finance_csv, name="finance_csv"),
+    path("finance/documents.zip", views.finance_zip, name="finance_zip"),
+    path("finance/revenue/", views.finance_revenue, name="finance_revenue"),
+]

@@ -1,0 +1,64 @@
+"""Every write to cohorts, seats, enrollments and waitlists.
+
+Split by topic; import from here (`from cohorts.services import hold_seat`).
+"""
+
+from .admissions import close_admissions, notify_waitlist, open_admissions
+from .enrollments import cancel_enrollment
+from .errors import (
+    BUSY_MESSAGE,
+    AdmissionsClosed,
+    AlreadyEnrolled,
+    AlreadyOnWaitlist,
+    CohortFull,
+    EarlyAccessOnly,
+    OfferUnavailable,
+    SeatError,
+    SeatsBusy,
+    SeatUnavailable,
+)
+from .holds import (
+    SeatConfirmation,
+    confirm_seat,
+    enroll_in_pass,
+    hold_seat,
+    release_expired_holds,
+    release_hold,
+)
+from .locking import locked_cohort
+from .waitlist import (
+    claim_offer,
+    join_waitlist,
+    leave_waitlist,
+    offer_free_seats,
+    place_at_head_of_waitlist,
+)
+
+__all__ = [
+    "BUSY_MESSAGE",
+    "AdmissionsClosed",
+    "AlreadyEnrolled",
+    "AlreadyOnWaitlist",
+    "CohortFull",
+    "EarlyAccessOnly",
+    "OfferUnavailable",
+    "SeatConfirmation",
+    "SeatError",
+    "SeatUnavailable",
+    "SeatsBusy",
+    "cancel_enrollment",
+    "claim_offer",
+    "close_admissions",
+    "confirm_seat",
+    "enroll_in_pass",
+    "hold_seat",
+    "join_waitlist",
+    "leave_waitlist",
+    "locked_cohort",
+    "notify_waitlist",
+    "offer_free_seats",
+    "open_admissions",
+    "place_at_head_of_waitlist",
+    "release_expired_holds",
+    "release_hold",
+]

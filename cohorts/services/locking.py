@@ -1,0 +1,31 @@
+"""The one lock that guards a cohort's seats."""
+
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import OperationalError, connection
+
+from cohorts.models import Cohort
+
+from .errors import BUSY_MESSAGE, SeatsBusy
+
+
+@contextmanager
+def locked_cohort(cohort_id: int):
+    """Lock one cohort row for the rest of the surrounding transaction and yield it fresh.
+
+    Must run inside `transaction.atomic()`. On PostgreSQL the wait is capped by
+    `SET LOCAL lock_timeout` (settings.DB_LOCK_TIMEOUT_MS) so a crowd of buyers queues briefly
+    instead of piling up; a timeout becomes SeatsBusy ("busy, retry"), never a 500.
+    Every service that moves seats takes this lock first, so seat counts read under it are exact.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = %s", [f"{settings.DB_LOCK_TIMEOUT_MS}ms"])
+    try:
+        cohort = Cohort.objects.select_for_update().get(pk=cohort_id)
+    except OperationalError as exc:
+        # lock_timeout raises LockNotAvailable (55P03), an OperationalError; the transaction is
+        # now aborted, so the caller's atomic block must be left, which raising does.
+        raise SeatsBusy(BUSY_MESSAGE) from exc
+    yield cohort

@@ -1,0 +1,214 @@
+"""Every write of the learner home: certificates, anonymous feedback, email preferences."""
+
+import logging
+import zoneinfo
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cohorts.models import Enrollment, LiveSession
+from courses.models import NewsletterSubscriber
+
+from . import selectors
+from .models import Certificate, FeedbackGiven, FeedbackResponse, new_verification_code
+
+log = logging.getLogger(__name__)
+
+
+class CertificateNotAvailable(Exception):
+    """The enrollment cannot have a certificate (yet); `str(error)` is for the learner."""
+
+
+class FeedbackRejected(Exception):
+    """The learner may not answer this form; `str(error)` is for the learner."""
+
+
+class AlreadyGaveFeedback(FeedbackRejected):
+    pass
+
+
+# --- certificates -----------------------------------------------------------------------
+
+
+def request_certificate(*, enrollment_id: int, user, name_on_certificate: str) -> Certificate:
+    """The learner asks for their certificate of completion.
+
+    Rule: the enrollment is the user's, confirmed, in a live cohort whose last day has passed.
+    Lock: the enrollment row, so a double click makes one request. Asking again returns the
+    existing certificate (and updates the name while it is not issued yet).
+    """
+    name = " ".join(name_on_certificate.split())
+    if not name:
+        raise CertificateNotAvailable("Please give the name to print on the certificate.")
+    with transaction.atomic():
+        enrollment = (
+            Enrollment.objects.select_for_update(of=("self",))
+            .select_related("cohort", "product")
+            .filter(pk=enrollment_id, user=user)
+            .first()
+        )
+        if enrollment is None or not selectors.can_request_certificate(enrollment):
+            raise CertificateNotAvailable(
+                "A certificate can be requested once your live cohort has ended."
+            )
+        certificate = Certificate.objects.filter(enrollment=enrollment).first()
+        if certificate is not None:
+            if not certificate.is_issued and certificate.name_on_certificate != name:
+                certificate.name_on_certificate = name
+                certificate.save(update_fields=["name_on_certificate"])
+            return certificate
+        certificate = Certificate.objects.create(
+            enrollment=enrollment, name_on_certificate=name, requested_at=timezone.now()
+        )
+    log.info("certificate requested enrollment=%s", enrollment_id)
+    return certificate
+
+
+def issue_certificate(*, certificate_id: int, issued_by=None, now=None) -> Certificate:
+    """Issue one requested certificate: give it its verification code and freeze its text.
+
+    Lock: the certificate row; issuing twice is harmless (returns it unchanged). A request
+    whose enrollment is no longer confirmed (refunded since) is not issued.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        certificate = (
+            Certificate.objects.select_for_update(of=("self",))
+            .select_related(
+                "enrollment__cohort__course__instructor", "enrollment__product", "enrollment__user"
+            )
+            .get(pk=certificate_id)
+        )
+        if certificate.is_issued:
+            return certificate
+        enrollment = certificate.enrollment
+        if enrollment.state != Enrollment.State.CONFIRMED:
+            raise CertificateNotAvailable(
+                f"{enrollment.user} is no longer enrolled ({enrollment.get_state_display()})."
+            )
+        cohort = enrollment.cohort
+        course = cohort.course
+        certificate.state = Certificate.State.ISSUED
+        certificate.code = new_verification_code()
+        certificate.issued_at = now
+        certificate.issued_by = issued_by
+        certificate.course_title = course.title
+        certificate.cohort_name = cohort.name
+        certificate.cohort_start_date = cohort.start_date
+        certificate.cohort_end_date = cohort.end_date
+        certificate.instructor_name = course.instructor.name if course.instructor else ""
+        certificate.save(
+            update_fields=[
+                "state",
+                "code",
+                "issued_at",
+                "issued_by",
+                "course_title",
+                "cohort_name",
+                "cohort_start_date",
+                "cohort_end_date",
+                "instructor_name",
+            ]
+        )
+    log.info("certificate issued id=%s by=%s", certificate_id, getattr(issued_by, "pk", None))
+    return certificate
+
+
+def issue_certificates(*, certificate_ids, issued_by=None) -> tuple[int, list[str]]:
+    """Issue many (the admin's bulk action). Each is its own transaction, so one refunded
+    learner does not stop the rest. Returns (issued now, problems for the operator)."""
+    issued, problems = 0, []
+    for certificate_id in sorted(certificate_ids):
+        was_issued = Certificate.objects.filter(
+            pk=certificate_id, state=Certificate.State.ISSUED
+        ).exists()
+        try:
+            issue_certificate(certificate_id=certificate_id, issued_by=issued_by)
+        except CertificateNotAvailable as error:
+            problems.append(str(error))
+            continue
+        issued += not was_issued
+    return issued, problems
+
+
+# --- feedback ---------------------------------------------------------------------------
+
+
+def submit_feedback(
+    *, session_id: int, user, rating: int, what_worked: str = "", what_to_improve: str = ""
+) -> None:
+    """Record one anonymous answer to a session's feedback form.
+
+    Rule: the user has a confirmed seat in the session's cohort, the form is open (from the
+    session's start for FEEDBACK_WINDOW_DAYS), and they have not answered yet. The unique
+    (session, user) marker enforces one answer per learner even under a double submit; the
+    answer row carries no user, no time and a random id. Both rows are written in one
+    transaction, so there is never an answer without its marker or the reverse.
+    """
+    if not 1 <= int(rating) <= 5:
+        raise FeedbackRejected("Please rate the session from 1 to 5.")
+    session = selectors.feedback_session_or_none(user, session_id)
+    if session is None:
+        raise FeedbackRejected("Feedback for this session is not open to you.")
+    try:
+        with transaction.atomic():
+            FeedbackGiven.objects.create(session=session, user=user)
+            FeedbackResponse.objects.create(
+                session=session,
+                rating=int(rating),
+                what_worked=what_worked.strip(),
+                what_to_improve=what_to_improve.strip(),
+            )
+    except IntegrityError as error:
+        raise AlreadyGaveFeedback("You have already sent feedback for this session.") from error
+
+
+def feedback_summary(session: LiveSession) -> dict:
+    """Average rating and count for one session (used by the admin)."""
+    from django.db.models import Avg, Count
+
+    return session.feedback_responses.aggregate(average=Avg("rating"), count=Count("id"))
+
+
+# --- preferences ------------------------------------------------------------------------
+
+
+def set_newsletter_subscription(*, user, subscribed: bool, now=None) -> NewsletterSubscriber | None:
+    """Opt the learner's account email in or out of the newsletter.
+
+    Opting in from a logged-in account with a verified email is the confirmation the
+    double opt-in asks for. An unverified email gets an unconfirmed row (no mail goes to it
+    until it is confirmed). Opting out keeps the row with `unsubscribed_at` so a later import
+    cannot resubscribe silently. Idempotent both ways.
+    """
+    now = now or timezone.now()
+    email = user.email.lower()
+    with transaction.atomic():
+        subscriber = NewsletterSubscriber.objects.select_for_update().filter(email=email).first()
+        if not subscribed:
+            if subscriber is not None and subscriber.unsubscribed_at is None:
+                subscriber.unsubscribed_at = now
+                subscriber.save(update_fields=["unsubscribed_at"])
+            return subscriber
+        if subscriber is None:
+            subscriber = NewsletterSubscriber(email=email)
+        fields = []
+        if subscriber.unsubscribed_at is not None:
+            subscriber.unsubscribed_at = None
+            fields.append("unsubscribed_at")
+        if subscriber.confirmed_at is None and user.email_verified:
+            subscriber.confirmed_at = now
+            fields.append("confirmed_at")
+        if subscriber.pk is None:
+            subscriber.save()
+        elif fields:
+            subscriber.save(update_fields=fields)
+    return subscriber
+
+
+def set_time_zone(*, user, time_zone: str) -> None:
+    """The zone the dashboard shows class times in (besides IST)."""
+    zoneinfo.ZoneInfo(time_zone)  # raises for an unknown zone
+    if user.time_zone != time_zone:
+        user.time_zone = time_zone
+        user.save(update_fields=["time_zone"])

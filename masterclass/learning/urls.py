@@ -1,0 +1,33 @@
+from django.urls import path
+
+from . import views
+
+app_name = "learning"
+urlpatterns = [
+    path("recordings/", views.recordings, name="recordings"),
+    path("recordings/<slug:slug>/", views.cohort_recordings, name="cohort_recordings"),
+    path(
+        "recordings/<slug:slug>/<int:session_id>/recording/",
+        views.watch_recording,
+        name="watch_recording",
+    ),
+    path(
+        "recordings/<slug:slug>/<int:session_id>/problem/",
+        views.problem_statement,
+        name="problem_statement",
+    ),
+    path(
+        "recordings/<slug:slug>/<int:session_id>/pre-reads/<int:number>/",
+        views.pre_read,
+        name="pre_read",
+    ),
+    path(
+        "certificates/request/<int:enrollment_id>/",
+        views.request_certificate,
+        name="request_certificate",
+    ),
+    path("certificates/<str:code>/", views.verify_certificate, name="verify_certificate"),
+    path("certificates/<str:code>/pdf/", views.download_certificate, name="certificate_pdf"),
+    path("feedback/<int:session_id>/", views.session_feedback, name="session_feedback"),
+    path("dashboard/preferences/", views.preferences, name="preferences"),
+]

@@ -1,0 +1,187 @@
+"""Learner-home pages: recordings, certificates, session feedback, email preferences.
+
+Every recordings page and every link out (recording, problem statement, pre-reads) checks
+access on the server through `selectors.watchable_cohort_or_none`; a cohort the learner may
+not watch answers the same 404 as a cohort that does not exist.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cohorts.models import LiveSession
+from courses.models import NewsletterSubscriber
+
+from . import selectors, services
+from .forms import CertificateRequestForm, FeedbackForm, PreferencesForm
+from .pdf import certificate_filename, certificate_pdf
+
+# --- recordings -------------------------------------------------------------------------
+
+
+@login_required
+def recordings(request):
+    cohorts = (
+        selectors.watchable_cohorts(request.user)
+        .select_related("course")
+        .annotate(recorded=Count("sessions", filter=~Q(sessions__recording_url="")))
+        .order_by("-start_date")
+    )
+    return render(request, "learning/recordings.html", {"cohorts": cohorts})
+
+
+@login_required
+def cohort_recordings(request, slug):
+    cohort = selectors.watchable_cohort_or_none(request.user, slug)
+    if cohort is None:
+        raise Http404("No such cohort")
+    sessions = [
+        (session, selectors.pre_read_links(session))
+        for session in cohort.sessions.order_by("starts_at")
+    ]
+    return render(
+        request,
+        "learning/cohort_recordings.html",
+        {"cohort": cohort, "sessions": sessions, "zone": selectors.learner_zone(request.user)},
+    )
+
+
+def _watchable_session(request, slug, session_id) -> LiveSession:
+    cohort = selectors.watchable_cohort_or_none(request.user, slug)
+    session = cohort and cohort.sessions.filter(pk=session_id).first()
+    if not session:
+        raise Http404("No such session")
+    return session
+
+
+def _go(url: str):
+    if not url:
+        raise Http404("No such link")
+    response = HttpResponseRedirect(url)
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def watch_recording(request, slug, session_id):
+    return _go(_watchable_session(request, slug, session_id).recording_url)
+
+
+@login_required
+def problem_statement(request, slug, session_id):
+    return _go(_watchable_session(request, slug, session_id).problem_statement_url)
+
+
+@login_required
+def pre_read(request, slug, session_id, number):
+    links = selectors.pre_read_links(_watchable_session(request, slug, session_id))
+    if not 1 <= number <= len(links):
+        raise Http404("No such pre-read")
+    return _go(links[number - 1])
+
+
+# --- certificates -----------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def request_certificate(request, enrollment_id):
+    form = CertificateRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Please give the name to print on the certificate.")
+        return redirect("dashboard")
+    try:
+        services.request_certificate(
+            enrollment_id=enrollment_id,
+            user=request.user,
+            name_on_certificate=form.cleaned_data["name_on_certificate"],
+        )
+    except services.CertificateNotAvailable as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            "Certificate requested. The instructor issues certificates after the cohort; "
+            "it will appear on this page.",
+        )
+    return redirect("dashboard")
+
+
+def verify_certificate(request, code):
+    certificate = selectors.verified_certificate(code)
+    if certificate is None:
+        raise Http404("No such certificate")
+    return render(request, "learning/verify_certificate.html", {"certificate": certificate})
+
+
+def download_certificate(request, code):
+    certificate = selectors.verified_certificate(code)
+    if certificate is None:
+        raise Http404("No such certificate")
+    response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{certificate_filename(certificate)}"'
+    return response
+
+
+# --- feedback ---------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_feedback(request, session_id):
+    session = selectors.feedback_session_or_none(request.user, session_id)
+    if session is None:
+        raise Http404("No feedback form for this session")
+    if selectors.has_given_feedback(request.user, session):
+        return render(request, "learning/feedback_done.html", {"session": session})
+    form = FeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit_feedback(session_id=session.pk, user=request.user, **form.cleaned_data)
+        except services.FeedbackRejected as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Thank you! Your feedback was sent anonymously.")
+        return redirect("dashboard")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "learning/feedback_form.html", {"session": session, "form": form}, status=status
+    )
+
+
+# --- preferences ------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request):
+    user = request.user
+    subscriber = NewsletterSubscriber.objects.filter(email=user.email.lower()).first()
+    subscribed = subscriber is not None and subscriber.unsubscribed_at is None
+    form = PreferencesForm(
+        request.POST or None, initial={"newsletter": subscribed, "time_zone": user.time_zone}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.set_time_zone(user=user, time_zone=form.cleaned_data["time_zone"])
+        subscriber = services.set_newsletter_subscription(
+            user=user, subscribed=form.cleaned_data["newsletter"]
+        )
+        if form.cleaned_data["newsletter"] and not subscriber.confirmed_at:
+            messages.info(
+                request,
+                "Saved. Please verify your email address first; the newsletter starts once "
+                "it is verified.",
+            )
+        else:
+            messages.success(request, "Your preferences are saved.")
+        return redirect("dashboard")
+    return render(
+        request,
+        "learning/preferences.html",
+        {"form": form, "subscriber": subscriber},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -1,0 +1,184 @@
+"""The learner's dashboard, gathered in a fixed number of SQL queries.
+
+`dashboard_for(user)` runs the same queries whether the learner has no enrollment or twenty:
+everything per enrollment comes from one select_related/prefetch query, and every other area
+contributes one selector that is itself written to run a fixed number of queries:
+
+- `mentorship.selectors.dashboard_summary(user)` rendered by
+  `templates/mentorship/_dashboard_section.html`;
+- `payments.invoicing.selectors.documents_for_user(user)` (invoices and credit notes);
+- `payments.selectors.orders_for_user(user)` (orders and payments);
+- `payments.refunds.selectors.refund_summary_for_user(user)` (refund status per enrollment).
+
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from cohorts.models import Enrollment, LiveSession
+from courses.models import NewsletterSubscriber, Product
+from masterclass.learning import selectors as learning
+from masterclass.learning.models import Certificate, FeedbackGiven
+from mentorship.selectors import dashboard_summary as mentorship_summary
+from payments.invoicing.selectors import documents_for_user
+from payments.models import Order
+from payments.refunds.selectors import refund_summary_for_user
+from payments.selectors import orders_for_user
+
+
+@dataclass
+class EnrollmentCard:
+    enrollment: Enrollment
+    schedule: list = field(default_factory=list)
+    certificate: Certificate | None = None
+    can_request_certificate: bool = False
+    pending_feedback: list = field(default_factory=list)
+
+    @property
+    def is_live(self) -> bool:
+        return self.enrollment.cohort_id is not None
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.enrollment.state == Enrollment.State.CONFIRMED
+
+    @property
+    def is_ended(self) -> bool:
+        return self.enrollment.state in (Enrollment.State.REFUNDED, Enrollment.State.CANCELLED)
+
+    @property
+    def upcoming(self) -> list:
+        return [c for c in self.schedule if not c.is_past]
+
+    @property
+    def next_class(self):
+        upcoming = self.upcoming
+        return upcoming[0] if upcoming else None
+
+    @property
+    def next_step(self) -> str:
+        """One sentence: what this learner should do next for this enrollment."""
+        e = self.enrollment
+        if e.state == Enrollment.State.PENDING_PAYMENT:
+            return "Finish your payment to confirm the seat."
+        if self.is_ended:
+            return (
+                f"This enrollment was {e.get_state_display().lower()}; "
+                "it no longer gives access to recordings."
+            )
+        if not self.is_live:
+            return "Watch the recordings at your own pace and book your 1:1 calls."
+        if self.certificate is not None and self.certificate.is_issued:
+            return "Your certificate is ready: download it or share its verification link."
+        if self.certificate is not None:
+            return "Your certificate is requested; the instructor will issue it soon."
+        if self.can_request_certificate:
+            return "Your cohort has ended: request your certificate below."
+        if self.pending_feedback:
+            return "Tell us anonymously how the last session went."
+        nxt = self.next_class
+        if nxt is not None:
+            return f"Next class: {nxt.title}."
+        return "Your cohort has ended; the recordings stay with you."
+
+
+@dataclass
+class Dashboard:
+    user: object
+    zone: object
+    cards: list
+    watchable: list
+    documents: list
+    orders: list
+    mentorship: dict
+    refund_summaries: dict
+    newsletter: NewsletterSubscriber | None
+
+    @property
+    def newsletter_subscribed(self) -> bool:
+        return self.newsletter is not None and self.newsletter.unsubscribed_at is None
+
+    @property
+    def newsletter_confirmed(self) -> bool:
+        return self.newsletter_subscribed and self.newsletter.confirmed_at is not None
+
+    @property
+    def live_cards(self) -> list:
+        return [c for c in self.cards if c.is_live and c.is_confirmed]
+
+    @property
+    def certificate_cards(self) -> list:
+        return [
+            c
+            for c in self.cards
+            if c.is_live and c.is_confirmed and (c.certificate or c.can_request_certificate)
+        ]
+
+    @property
+    def open_order_states(self) -> tuple:
+        return Order.OPEN_STATES
+
+    @property
+    def pending_feedback(self) -> list:
+        return [s for c in self.cards for s in c.pending_feedback]
+
+
+def dashboard_for(user, *, now=None) -> Dashboard:
+    """Everything the learner's dashboard shows, in a fixed number of queries."""
+    now = now or timezone.now()
+    zone = learning.learner_zone(user)
+    window_start = now - learning.feedback_window()
+
+    enrollments = list(
+        Enrollment.objects.filter(user=user)
+        .select_related("cohort__course", "product", "certificate")
+        .prefetch_related(
+            Prefetch("cohort__sessions", queryset=LiveSession.objects.order_by("starts_at"))
+        )
+        .order_by("-created_at")
+    )
+    answered = set(
+        FeedbackGiven.objects.filter(user=user, session__starts_at__gte=window_start).values_list(
+            "session_id", flat=True
+        )
+    )
+    watchable = list(learning.watchable_cohorts(user).order_by("-start_date"))
+    newsletter = NewsletterSubscriber.objects.filter(email=user.email.lower()).first()
+
+    cards = []
+    today = timezone.localdate(now)
+    for enrollment in enrollments:
+        card = EnrollmentCard(enrollment=enrollment)
+        try:
+            card.certificate = enrollment.certificate
+        except Certificate.DoesNotExist:
+            card.certificate = None
+        confirmed_live = (
+            enrollment.state == Enrollment.State.CONFIRMED
+            and enrollment.cohort_id is not None
+            and enrollment.product.kind == Product.Kind.LIVE_COHORT
+        )
+        if confirmed_live:
+            sessions = list(enrollment.cohort.sessions.all())
+            card.schedule = learning.schedule_for(enrollment.cohort, sessions, zone)
+            card.can_request_certificate = card.certificate is None and learning.cohort_has_ended(
+                enrollment.cohort, today=today
+            )
+            card.pending_feedback = [
+                s for s in sessions if window_start <= s.starts_at <= now and s.pk not in answered
+            ]
+        cards.append(card)
+
+    return Dashboard(
+        user=user,
+        zone=zone,
+        cards=cards,
+        watchable=watchable,
+        documents=list(documents_for_user(user)),
+        orders=list(orders_for_user(user)),
+        mentorship=mentorship_summary(user, now=now),
+        refund_summaries=refund_summary_for_user(user, now=now),
+        newsletter=newsletter,
+    )

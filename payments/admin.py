@@ -1,0 +1,247 @@
+"""Orders, gateway payments and webhook events for the instructor and finance.
+
+Money and state fields are read-only here: they change only through services (the gateway,
+reconcile, or "Mark paid" for wire/PayPal orders, which confirms exactly like a payment).
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from . import services
+from .forms import ManualPaymentForm
+from .models import Order, Payment, WebhookEvent
+from .templatetags.payments_tags import format_money
+
+
+class PaymentInline(admin.TabularInline):
+    model = Payment
+    extra = 0
+    can_delete = False
+    fields = [
+        "gateway_payment_id",
+        "method",
+        "emi_tenure_months",
+        "emi_bank",
+        "status",
+        "amount_minor",
+        "currency",
+        "error_description",
+        "created_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = [
+        "reference",
+        "user",
+        "product",
+        "cohort",
+        "amount",
+        "channel",
+        "state",
+        "auto_refund_status",
+        "created_at",
+        "paid_at",
+    ]
+    list_filter = ["state", "channel", "currency", "auto_refund_status", "product", "cohort"]
+    search_fields = ["reference", "user__email", "billing_name", "razorpay_order_id"]
+    date_hierarchy = "created_at"
+    inlines = [PaymentInline]
+    actions = ["reconcile_now"]
+    readonly_fields = [
+        "reference",
+        "user",
+        "product",
+        "cohort",
+        "hold",
+        "enrollment",
+        "channel",
+        "state",
+        "amount",
+        "amount_refunded_minor",
+        "razorpay_order_id",
+        "paid_with_payment_id",
+        "manual_reference",
+        "manual_amount_received_minor",
+        "manual_confirmed_by",
+        "failure_reason",
+        "auto_refund_status",
+        "auto_refund_payment_id",
+        "auto_refund_id",
+        "created_at",
+        "paid_at",
+        "last_checked_at",
+        "mark_paid_link",
+    ]
+    fieldsets = [
+        (None, {"fields": ["reference", "user", "product", "cohort", "state", "amount"]}),
+        (
+            "Payment",
+            {
+                "fields": [
+                    "channel",
+                    "mark_paid_link",
+                    "razorpay_order_id",
+                    "paid_with_payment_id",
+                    "manual_reference",
+                    "manual_amount_received_minor",
+                    "manual_confirmed_by",
+                    "paid_at",
+                    "failure_reason",
+                    "amount_refunded_minor",
+                    "auto_refund_status",
+                    "auto_refund_payment_id",
+                    "auto_refund_id",
+                    "hold",
+                    "enrollment",
+                    "created_at",
+                    "last_checked_at",
+                ]
+            },
+        ),
+        (
+            "Billing details (printed on the invoice)",
+            {
+                "fields": [
+                    "billing_name",
+                    "billing_email",
+                    "billing_phone",
+                    "billing_state",
+                    "billing_country",
+                    "company_name",
+                    "company_address",
+                    "company_gstin",
+                ]
+            },
+        ),
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Amount", ordering="amount_minor")
+    def amount(self, order):
+        return format_money(order.amount_minor, order.currency)
+
+    @admin.display(description="Wire / PayPal")
+    def mark_paid_link(self, order):
+        if order.channel != Order.Channel.MANUAL or order.is_paid:
+            return "-"
+        url = reverse("admin:payments_order_mark_paid", args=[order.pk])
+        return format_html('<a class="button" href="{}">Mark paid…</a>', url)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:order_id>/mark-paid/",
+                self.admin_site.admin_view(self.mark_paid_view),
+                name="payments_order_mark_paid",
+            ),
+            *super().get_urls(),
+        ]
+
+    def mark_paid_view(self, request, order_id):
+        """Record a wire/PayPal payment: reference + amount received, then confirm the order."""
+        order = get_object_or_404(Order, pk=order_id)
+        if not self.has_change_permission(request, order):
+            raise PermissionDenied
+        form = ManualPaymentForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            received = int(
+                (form.cleaned_data["amount_received"] * 100).quantize(
+                    Decimal(1), rounding=ROUND_HALF_UP
+                )
+            )
+            try:
+                services.confirm_manual_payment(
+                    order_id=order.pk,
+                    reference=form.cleaned_data["reference"],
+                    amount_received_minor=received,
+                    confirmed_by=request.user,
+                )
+            except services.ManualPaymentError as exc:
+                form.add_error(None, str(exc))
+            else:
+                self.message_user(
+                    request, f"Order {order.reference} is paid and the enrollment confirmed."
+                )
+                return redirect("admin:payments_order_change", order.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Mark order {order.reference} paid",
+            "order": order,
+            "form": form,
+            "amount": format_money(order.amount_minor, order.currency),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/payments/order/mark_paid.html", context)
+
+    @admin.action(description="Ask Razorpay about the selected orders now")
+    def reconcile_now(self, request, queryset):
+        outcomes = [
+            services.reconcile_order(order_id=pk) for pk in queryset.values_list("pk", flat=True)
+        ]
+        self.message_user(
+            request,
+            "Reconciled: " + ", ".join(sorted(set(outcomes))) if outcomes else "Nothing selected.",
+            messages.INFO,
+        )
+
+
+@admin.register(Payment)
+class PaymentAdmin(admin.ModelAdmin):
+    list_display = [
+        "gateway_payment_id",
+        "order",
+        "method",
+        "emi_tenure_months",
+        "status",
+        "amount_minor",
+        "currency",
+        "created_at",
+    ]
+    list_filter = ["status", "method", "currency"]
+    search_fields = ["gateway_payment_id", "order__reference", "order__user__email"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(admin.ModelAdmin):
+    list_display = ["event", "event_id", "received_at", "processed_at", "has_error"]
+    list_filter = ["event"]
+    search_fields = ["event_id"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(boolean=True, description="Error")
+    def has_error(self, event):
+        return bool(event.error)

@@ -1,0 +1,73 @@
+"""`manage.py razorpay_sandbox`: run the Razorpay stand-in for development (see docs/sandbox.md)."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from payments.sandbox import SandboxServer
+
+
+class Command(BaseCommand):
+    requires_system_checks = []  # a separate fake service: it uses no model of ours
+    help = (
+        "Serve the Razorpay sandbox (API v1 subset, checkout.js, signed webhooks) for "
+        "development. Keys default to the site's RAZORPAY_* settings."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8765)
+        parser.add_argument(
+            "--webhook-url",
+            default=getattr(settings, "RAZORPAY_SANDBOX_WEBHOOK_URL", None),
+            help="Where webhooks are posted (default: RAZORPAY_SANDBOX_WEBHOOK_URL). "
+            "Pass an empty string to only record them.",
+        )
+        parser.add_argument("--key-id", default=settings.RAZORPAY_KEY_ID)
+        parser.add_argument("--key-secret", default=settings.RAZORPAY_KEY_SECRET)
+        parser.add_argument("--webhook-secret", default=settings.RAZORPAY_WEBHOOK_SECRET)
+        parser.add_argument(
+            "--refund-mode",
+            choices=["processed", "pending", "failed"],
+            default="processed",
+            help="How API refunds settle (default: processed at once).",
+        )
+        parser.add_argument("--quiet", action="store_true", help="Do not log each request.")
+
+    def handle(self, *args, **options):
+        if options["key_id"].startswith("rzp_live_"):
+            # A live key in a fake service means someone is about to confuse the two.
+            raise CommandError("Refusing to run the sandbox with a live Razorpay key id.")
+        if "razorpay.com" in settings.RAZORPAY_API_BASE_URL:
+            raise CommandError(
+                "RAZORPAY_API_BASE_URL points at Razorpay itself; the sandbox would never be "
+                "called. Unset it (or point it at the sandbox) for development."
+            )
+        try:
+            server = SandboxServer(
+                host=options["host"],
+                port=options["port"],
+                key_id=options["key_id"],
+                key_secret=options["key_secret"],
+                webhook_secret=options["webhook_secret"],
+                webhook_url=options["webhook_url"] or None,
+                refund_mode=options["refund_mode"],
+                log_requests=not options["quiet"],
+            )
+        except OSError as exc:
+            raise CommandError(
+                f"Cannot listen on {options['host']}:{options['port']}: {exc}"
+            ) from exc
+        self.stdout.write(
+            f"Razorpay sandbox on {server.url}\n"
+            f"  API base URL:   {server.api_base_url}\n"
+            f"  checkout.js:    {server.checkout_js_url}\n"
+            f"  key id:         {options['key_id']}\n"
+            f"  webhooks to:    {options['webhook_url'] or '(recorded only)'}\n"
+            f"  helpers:        {server.url}/sandbox/ (pay, faults, webhooks, refunds)"
+        )
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.stop()

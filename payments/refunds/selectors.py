@@ -1,0 +1,88 @@
+"""Reads about refunds that pages share: the dashboard's refund section."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from cohorts.models import Enrollment
+from payments.models import Order
+
+from .models import Refund
+from .money import format_money
+from .policy import IST, Eligibility, format_deadline, refund_deadline, refund_eligibility
+
+__all__ = ["RefundSummary", "refund_summary_for_user", "refund_deadline", "refund_eligibility"]
+
+
+@dataclass(frozen=True)
+class RefundSummary:
+    enrollment_id: int
+    title: str  # "October 2022 cohort" or the pass's name
+    eligibility: Eligibility
+    deadline_text: str  # "15 Oct 2022, 23:59 IST" or ""
+    refund: Refund | None  # the latest refund of the enrollment's order
+    status_text: str  # the refund's state in the learner's words, or ""
+    can_request: bool  # show the button
+
+    @property
+    def why_not(self) -> str:
+        return "" if self.eligibility.allowed else self.eligibility.reason
+
+
+def refund_summary_for_user(user, now: datetime | None = None) -> dict[int, RefundSummary]:
+    """For each of the learner's enrollments: the deadline or why no refund, and the refund's
+    status. Three queries whatever the number of enrollments."""
+    now = now or timezone.now()
+    enrollments = list(
+        Enrollment.objects.filter(user=user)
+        .exclude(state=Enrollment.State.PENDING_PAYMENT)
+        .select_related("product", "cohort")
+        .order_by("-created_at", "-id")
+    )
+    orders = {
+        order.enrollment_id: order
+        for order in Order.objects.filter(
+            enrollment__in=enrollments, state__in=(Order.State.PAID, Order.State.REFUNDED)
+        ).order_by("paid_at", "id")
+    }
+    latest: dict[int, Refund] = {}
+    for refund in Refund.objects.filter(order__in=orders.values()).order_by("created_at", "id"):
+        if refund.origin == Refund.Origin.LEARNER or refund.state == Refund.State.PROCESSED:
+            latest[refund.order_id] = refund
+    summaries = {}
+    for enrollment in enrollments:
+        eligibility = refund_eligibility(enrollment, now)
+        order = orders.get(enrollment.pk)
+        refund = latest.get(order.pk) if order else None
+        blocked = refund is not None and refund.state != Refund.State.DECLINED
+        summaries[enrollment.pk] = RefundSummary(
+            enrollment_id=enrollment.pk,
+            title=str(enrollment.cohort) if enrollment.cohort_id else enrollment.product.name,
+            eligibility=eligibility,
+            deadline_text=format_deadline(eligibility.deadline) if eligibility.deadline else "",
+            refund=refund,
+            status_text=status_text(refund) if refund else "",
+            can_request=eligibility.allowed and order is not None and not blocked,
+        )
+    return summaries
+
+
+def status_text(refund: Refund) -> str:
+    """Where a refund stands, in the learner's words (a failed attempt is still "on its way":
+    the worker retries it and the instructor is told)."""
+    amount = format_money(refund.amount_minor, refund.currency)
+    if refund.state == Refund.State.PROCESSED:
+        when = date_format(refund.processed_at.astimezone(IST), "j M Y")
+        if refund.channel == Refund.Channel.MANUAL:
+            reference = refund.manual_reference
+            return f"{amount} refunded on {when} by bank transfer (reference {reference})."
+        return f"{amount} refunded on {when}. Your bank may take 5–7 working days to show it."
+    if refund.state == Refund.State.DECLINED:
+        return "Your refund request was declined" + (f": {refund.note}" if refund.note else ".")
+    if refund.awaiting_approval:
+        return f"Refund of {amount} requested; waiting for the instructor's approval."
+    if refund.channel == Refund.Channel.MANUAL:
+        return f"Refund of {amount} approved; it will be sent to you by bank transfer."
+    return f"Refund of {amount} is being processed."

@@ -1,0 +1,121 @@
+"""Settling orders whose callback and webhooks never arrived, by asking Razorpay."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from cohorts import services as cohort_services
+from cohorts.models import SeatHold
+
+from .. import gateway
+from ..models import AutoRefund, Order
+from .confirmation import PaymentMismatch, refund_auto_payment, settle_gateway_payment
+
+log = logging.getLogger(__name__)
+
+# Expired orders are still asked about for a day: a buyer may pay an old checkout tab.
+LATE_PAYMENT_LOOKBACK = timedelta(days=1)
+EXPIRED_RECHECK_EVERY = timedelta(hours=1)
+
+
+def expire_order(*, order_id: int, now=None) -> Order:
+    """An order nobody paid in time: mark it expired and give its seat back.
+
+    Lock: the Order (then the hold). A payment that still arrives later is confirmed if a
+    seat is free, else refunded (see confirm_order_payment).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        if not order.is_open:
+            return order
+        order.state = Order.State.EXPIRED
+        order.save(update_fields=["state", "updated_at"])
+        if (
+            order.hold_id
+            and not Order.objects.filter(
+                hold_id=order.hold_id, state__in=Order.OPEN_STATES
+            ).exists()
+        ):
+            cohort_services.release_hold(hold_id=order.hold_id, now=now)
+        log.info("order %s expired", order.reference)
+        return order
+
+
+def _hold_lapsed(order: Order, now) -> bool:
+    if order.hold_id is None:
+        return order.created_at <= now - timedelta(minutes=settings.PAYMENTS_ORDER_EXPIRY_MINUTES)
+    hold = order.hold
+    return hold.state != SeatHold.State.ACTIVE or hold.expires_at <= now
+
+
+def reconcile_order(*, order_id: int, now=None) -> str:
+    """Ask Razorpay about one order and settle it: "paid", "open", "expired" or "unreachable"."""
+    now = now or timezone.now()
+    order = Order.objects.select_related("hold").get(pk=order_id)
+    if order.channel == Order.Channel.MANUAL:
+        if order.state == Order.State.AWAITING_MANUAL and _hold_lapsed(order, now):
+            expire_order(order_id=order.pk, now=now)
+            return "expired"
+        return order.state
+    if not order.razorpay_order_id:
+        return order.state
+    try:
+        payments = gateway.fetch_order_payments(order.razorpay_order_id)
+    except gateway.GatewayError as exc:
+        log.warning("reconcile: order %s unreachable: %s", order.reference, exc)
+        return "unreachable"
+    # Captured first: one good payment settles the order, the rest are just recorded.
+    payments.sort(key=lambda p: {"captured": 0, "authorized": 1}.get(p.get("status"), 2))
+    for payment in payments:
+        try:
+            settle_gateway_payment(payment=payment, source="reconcile", now=now)
+        except (PaymentMismatch, gateway.GatewayError) as exc:
+            log.error("reconcile: order %s payment %s: %s", order.reference, payment.get("id"), exc)
+    Order.objects.filter(pk=order.pk).update(last_checked_at=now)
+    order.refresh_from_db()
+    if order.is_paid:
+        return "paid"
+    if order.is_open and _hold_lapsed(order, now):
+        expire_order(order_id=order.pk, now=now)
+        return "expired"
+    return order.state
+
+
+def reconcile_open_orders(*, now=None, older_than_minutes: int | None = None) -> Counter:
+    """Settle every order still open N minutes after creation; retry pending automatic refunds.
+
+    Run by `manage.py reconcile_payments` and the scheduler (payments.tasks.reconcile_payments).
+    Returns how many orders ended in each outcome.
+    """
+    now = now or timezone.now()
+    minutes = (
+        settings.PAYMENTS_RECONCILE_AFTER_MINUTES
+        if older_than_minutes is None
+        else older_than_minutes
+    )
+    cutoff = now - timedelta(minutes=minutes)
+    open_orders = Q(state__in=Order.OPEN_STATES, created_at__lte=cutoff)
+    recently_expired = Q(
+        state=Order.State.EXPIRED,
+        channel=Order.Channel.RAZORPAY,
+        created_at__gte=now - LATE_PAYMENT_LOOKBACK,
+    ) & (Q(last_checked_at=None) | Q(last_checked_at__lte=now - EXPIRED_RECHECK_EVERY))
+    outcomes: Counter = Counter()
+    for order_id in Order.objects.filter(open_orders | recently_expired).values_list(
+        "pk", flat=True
+    ):
+        outcomes[reconcile_order(order_id=order_id, now=now)] += 1
+    for order_id in Order.objects.filter(auto_refund_status=AutoRefund.PENDING).values_list(
+        "pk", flat=True
+    ):
+        order = refund_auto_payment(order_id=order_id)
+        outcomes[f"auto_refund_{order.auto_refund_status}"] += 1
+    return outcomes

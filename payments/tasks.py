@@ -1,0 +1,23 @@
+"""Background work for payments (django-tasks; `manage.py db_worker` runs it)."""
+
+from django_tasks import task
+
+from . import services
+
+
+@task()
+def reconcile_payments() -> dict:
+    """Scheduled (settings.SCHEDULED_TASKS): settle orders whose callback never came."""
+    return dict(services.reconcile_open_orders())
+
+
+@task()
+def reconcile_order_task(*, order_id: int) -> str:
+    """Settle one order now (a webhook told us of an authorized, not yet captured payment)."""
+    return services.reconcile_order(order_id=order_id)
+
+
+@task()
+def refund_unusable_payment(*, order_id: int) -> str:
+    """Refund a payment that found no seat (late) or paid twice; reconcile retries it."""
+    return services.refund_auto_payment(order_id=order_id).auto_refund_status

@@ -1,0 +1,230 @@
+"""Each dashboard section, for a learner with everything and for one with nothing."""
+
+import datetime as dt
+import zoneinfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+
+from cohorts.models import Enrollment
+from courses.models import NewsletterSubscriber
+from masterclass.learning import services
+from payments.invoicing.services import issue_credit_note, issue_invoice
+from payments.models import Order
+from payments.refunds.models import Refund
+from tests.factories import (
+    BookingFactory,
+    CertificateRequestFactory,
+    CohortFactory,
+    OrderFactory,
+    RecordedSessionFactory,
+)
+from tests.learner_home.conftest import buy_pass, enroll
+
+pytestmark = pytest.mark.django_db
+
+IST = zoneinfo.ZoneInfo("Asia/Kolkata")
+NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
+
+
+def section(html: str, anchor: str) -> str:
+    """The HTML of one dashboard section (up to the next one), whitespace collapsed."""
+    start = html.index(f'id="{anchor}" class="lh-section')
+    end = html.find('class="lh-section', start + 20)
+    return " ".join(html[start : end if end > 0 else html.index("</main>")].split())
+
+
+def paid(enrollment, **fields):
+    fields.setdefault("currency", "INR")
+    fields.setdefault("amount_minor", enrollment.product.price_minor(fields["currency"]))
+    fields.setdefault("state", Order.State.PAID)
+    return OrderFactory(
+        user=enrollment.user,
+        product=enrollment.product,
+        cohort=enrollment.cohort,
+        enrollment=enrollment,
+        paid_at=timezone.now(),
+        **fields,
+    )
+
+
+@pytest.fixture
+def everything(learner, course, april, august, october, self_paced, settings):
+    """A learner with a live seat, an ended cohort with a certificate, a refund, a pass,
+    an unpaid order, invoices and a credit note, a booked 1:1, a session to give feedback on
+    and the newsletter."""
+    settings.INVOICE_PDF_ON_COMMIT = False  # PDFs are rendered on download
+    learner.time_zone = "America/New_York"
+    learner.save(update_fields=["time_zone"])
+    first_class = dt.datetime.combine(october.start_date, dt.time(9, 0), tzinfo=IST)
+    RecordedSessionFactory(cohort=october, title="Scaling reads", starts_at=first_class)
+    october_seat = enroll(learner, october)
+    invoice = issue_invoice(order=paid(october_seat))
+    certificate = CertificateRequestFactory(enrollment=enroll(learner, august))
+    services.issue_certificate(certificate_id=certificate.pk)
+    june = enroll(
+        learner,
+        CohortFactory(course=course, name="June 2022", slug="june-2022"),
+        state=Enrollment.State.REFUNDED,
+    )
+    june_order = paid(june)
+    june_invoice = issue_invoice(order=june_order)
+    june_order.state = Order.State.REFUNDED
+    june_order.amount_refunded_minor = june_order.amount_minor
+    june_order.save(update_fields=["state", "amount_refunded_minor"])
+    refund = Refund.objects.create(
+        order=june_order,
+        amount_minor=june_order.amount_minor,
+        currency="INR",
+        state=Refund.State.PROCESSED,
+        channel=Refund.Channel.MANUAL,
+        origin=Refund.Origin.ADMIN,
+        manual_reference="UTR0001",
+        processed_at=timezone.now(),
+    )
+    issue_credit_note(
+        invoice=june_invoice,
+        amount_minor=june_order.amount_minor,
+        refund_reference=refund.reference,
+        reason="Refund requested in the window",
+    )
+    pass_seat = buy_pass(learner, self_paced)
+    paid(pass_seat, currency="USD")
+    pending_cohort = CohortFactory(course=course, name="January 2023", slug="january-2023")
+    enroll(learner, pending_cohort, state=Enrollment.State.PENDING_PAYMENT)
+    OrderFactory(user=learner, product=pending_cohort.product, cohort=pending_cohort)
+    BookingFactory(enrollment=october_seat)
+    NewsletterSubscriber.objects.create(email=learner.email, confirmed_at=timezone.now())
+    return {"first_class": first_class, "certificate": certificate, "invoice": invoice}
+
+
+@pytest.fixture
+def page(learner_client):
+    def get():
+        response = learner_client.get(reverse("dashboard"))
+        assert response.status_code == 200
+        return response.content.decode()
+
+    return get
+
+
+def test_the_dashboard_needs_a_login(client):
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_enrollments_with_state_and_next_step(everything, page):
+    html = section(page(), "enrollments")
+    assert "October 2022 cohort" in html and "Confirmed" in html
+    assert "Next class: <strong>Scaling reads</strong>" in html
+    assert "June 2022 cohort" in html and "Refunded" in html
+    assert "no longer gives access to recordings" in html
+    assert "January 2023 cohort" in html and "Finish your payment" in html
+    assert "Learn at your own pace" in html
+    assert "Your certificate is ready" in html
+
+
+def test_enrollments_empty(learner, page):
+    html = section(page(), "enrollments")
+    assert "You have not enrolled in anything yet" in html
+    assert reverse("landing") in html
+
+
+def test_schedule_in_the_learners_zone_and_ist(everything, page):
+    html = section(page(), "schedule")
+    first = everything["first_class"]
+    new_york = date_format(first.astimezone(NEW_YORK), "D j M Y, H:i")
+    ist = date_format(first.astimezone(IST), "D j M Y, H:i")
+    assert new_york != ist
+    assert f"{new_york}–" in html and f"{ist}–" in html
+    assert "11:30" in html  # classes end at 11:30 IST
+    assert "America/New_York" in html
+    # The pending-payment and refunded cohorts are not on the schedule.
+    assert "January 2023" not in html and "June 2022" not in html
+
+
+def test_schedule_empty(learner, page):
+    assert "No live classes scheduled for you" in section(page(), "schedule")
+
+
+def test_feedback_links_for_recent_sessions(learner, october, page):
+    enroll(learner, october)  # its session started yesterday
+    html = section(page(), "schedule")
+    assert reverse("learning:session_feedback", args=[october.sessions.get().pk]) in html
+
+
+def test_recordings_section(everything, page):
+    html = section(page(), "recordings")
+    for cohort in ("April 2022", "August 2022", "October 2022"):
+        assert f"{cohort} cohort recordings" in html
+
+
+def test_recordings_empty(learner, page):
+    assert "No recordings yet" in section(page(), "recordings")
+
+
+def test_mentorship_section(everything, page):
+    html = section(page(), "mentorship")
+    assert "October 2022 cohort" in html and "1 of 3" in html  # one call booked
+    assert "Your next calls" in html and "meeting link" in html
+    assert reverse("mentorship:slots") in html
+
+
+def test_mentorship_empty(learner, page):
+    assert "1:1 calls come with a cohort seat or the self-paced pass" in section(
+        page(), "mentorship"
+    )
+
+
+def test_orders_and_documents(everything, page):
+    html = section(page(), "documents")
+    invoice = everything["invoice"]
+    assert reverse("invoicing:invoice_pdf", args=[invoice.pk]) in html
+    assert invoice.number in html
+    assert "Credit note" in html and "Refund requested in the window" in html
+    assert "₹34,999.00" in html and "$525.00" in html
+    assert "Paid" in html and "Refunded" in html
+    assert "Pay now" in html  # the January order is still open
+
+
+def test_orders_and_documents_empty(learner, page):
+    html = section(page(), "documents")
+    assert "No invoices yet" in html and "No orders yet" in html
+
+
+def test_refund_deadline_and_status(everything, october, page):
+    html = section(page(), "refunds")
+    deadline = october.start_date + dt.timedelta(days=14)
+    assert f"Refundable until <strong>{date_format(deadline, 'j M Y')}, 23:59 IST" in html
+    assert reverse("refunds:request", args=[october.enrollments.get().pk]) in html
+    assert "refunded on" in html and "UTR0001" in html  # the June refund
+    assert "self-paced recordings pass is not refundable" in html
+
+
+def test_refunds_empty(learner, page):
+    assert "You have nothing to refund" in section(page(), "refunds")
+
+
+def test_certificates_section(everything, page):
+    html = section(page(), "certificates")
+    code = everything["certificate"].__class__.objects.get().code
+    assert reverse("learning:certificate_pdf", args=[code]) in html
+    # The October cohort has not ended: no request button for it.
+    assert "Request my certificate" not in html
+
+
+def test_certificates_empty(learner, page):
+    assert "once your live cohort has ended" in section(page(), "certificates")
+
+
+def test_email_preferences_section(everything, page):
+    assert "You receive the newsletter" in section(page(), "preferences")
+
+
+def test_email_preferences_empty(learner, page):
+    html = section(page(), "preferences")
+    assert "You do not receive the newsletter" in html
+    assert reverse("learning:preferences") in html

@@ -1,0 +1,151 @@
+"""Wire transfer / PayPal: an order awaiting payment, the details by email, the seat held,
+and the instructor's "Mark paid" confirming the enrollment exactly as a gateway payment does."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from cohorts.models import Cohort, Enrollment, SeatHold
+from payments import services
+from payments.models import Order
+from tests.factories import EnrollmentFactory, UserFactory
+
+
+@pytest.fixture
+def admin_client(db):
+    from django.test import Client
+
+    client = Client()
+    admin = UserFactory(email="admin@masterclass.local", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    return client
+
+
+def _start_manual(learner_client, billing, **change):
+    billing.update({"currency": "USD", "billing_country": "US", "billing_state": "", **change})
+    with_manual = {**billing, "pay_with": "manual"}
+    return learner_client.post("/checkout/october-2022-seat/", with_manual)
+
+
+def test_choosing_wire_or_paypal_emails_the_details_and_holds_the_seat_for_days(
+    learner_client, cohort, billing, django_capture_on_commit_callbacks, settings
+):
+    settings.MANUAL_PAYMENT_HOLD_HOURS = 72
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _start_manual(learner_client, billing)
+
+    order = Order.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/payments/orders/{order.reference}/"
+    assert order.channel == "manual" and order.state == "awaiting_manual"
+    assert (order.amount_minor, order.currency) == (54_900, "USD")
+    assert order.razorpay_order_id is None
+    hold = SeatHold.objects.get()
+    assert hold.expires_at > timezone.now() + timedelta(hours=71)
+    assert len(mail.outbox) == 1
+    email = mail.outbox[0]
+    assert email.to == ["asha@example.com"]
+    assert "$549" in email.body and order.reference in email.body
+    assert settings.WIRE_TRANSFER_DETAILS.splitlines()[0] in email.body
+    assert settings.PAYPAL_DETAILS in email.body
+
+    page = learner_client.get(response["Location"]).content.decode()
+    assert "waiting for your wire transfer or PayPal payment" in page
+    assert "IFSC" in page
+
+
+def test_usd_goes_to_wire_paypal_when_razorpay_international_is_off(
+    learner_client, cohort, billing, settings
+):
+    settings.RAZORPAY_INTERNATIONAL_ENABLED = False
+    billing.update({"currency": "USD", "billing_country": "US", "billing_state": ""})
+
+    learner_client.post("/checkout/october-2022-seat/", {**billing, "pay_with": "razorpay"})
+
+    assert Order.objects.get().channel == "manual"
+
+
+def test_the_instructor_marks_the_order_paid_and_the_seat_is_confirmed(
+    learner_client, admin_client, cohort, billing, django_capture_on_commit_callbacks
+):
+    _start_manual(learner_client, billing)
+    order = Order.objects.get()
+    assert order.user.email == "asha@example.com"
+
+    change_page = admin_client.get(f"/admin/payments/order/{order.pk}/change/").content.decode()
+    assert "Mark paid" in change_page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            f"/admin/payments/order/{order.pk}/mark-paid/",
+            {"reference": "WIRE-HDFC-778812", "amount_received": "540.50"},
+        )
+
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.state == "paid"
+    assert order.manual_reference == "WIRE-HDFC-778812"
+    assert order.manual_amount_received_minor == 54_050
+    assert order.manual_confirmed_by.email == "admin@masterclass.local"
+    enrollment = Enrollment.objects.get()
+    assert enrollment.state == "confirmed" and order.enrollment == enrollment
+    assert SeatHold.objects.get().state == "converted"
+    received = [m for m in mail.outbox if m.subject.startswith("Payment received")]
+    assert len(received) == 1
+    assert "WIRE-HDFC-778812" in received[0].body
+
+    # A second click changes nothing and confirms nothing twice.
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            f"/admin/payments/order/{order.pk}/mark-paid/",
+            {"reference": "WIRE-HDFC-778812", "amount_received": "540.50"},
+        )
+    assert Enrollment.objects.count() == 1
+    assert len([m for m in mail.outbox if m.subject.startswith("Payment received")]) == 1
+
+
+def test_mark_paid_refuses_when_the_hold_lapsed_and_the_cohort_filled(
+    learner_client, admin_client, cohort, billing
+):
+    _start_manual(learner_client, billing)
+    order = Order.objects.get()
+    SeatHold.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    Cohort.objects.filter(pk=cohort.pk).update(capacity=1)
+    EnrollmentFactory(cohort=cohort)
+
+    response = admin_client.post(
+        f"/admin/payments/order/{order.pk}/mark-paid/",
+        {"reference": "PAYPAL-1", "amount_received": "549"},
+    )
+
+    assert response.status_code == 200
+    assert "cohort is full" in response.content.decode()
+    order.refresh_from_db()
+    assert order.state == "awaiting_manual"
+    assert not Enrollment.objects.filter(user=order.user).exists()
+
+
+def test_mark_paid_needs_a_reference_and_an_amount(admin_client, learner_client, cohort, billing):
+    _start_manual(learner_client, billing)
+    order = Order.objects.get()
+
+    response = admin_client.post(f"/admin/payments/order/{order.pk}/mark-paid/", {})
+
+    assert response.status_code == 200
+    assert Order.objects.get().state == "awaiting_manual"
+    with pytest.raises(services.ManualPaymentError):
+        services.confirm_manual_payment(
+            order_id=order.pk, reference=" ", amount_received_minor=100, confirmed_by=None
+        )
+
+
+def test_an_unpaid_wire_order_expires_and_frees_its_seat(learner_client, cohort, billing):
+    _start_manual(learner_client, billing)
+    SeatHold.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+
+    outcomes = services.reconcile_open_orders(older_than_minutes=0)
+
+    assert outcomes["expired"] == 1
+    assert Order.objects.get().state == "expired"
+    assert SeatHold.objects.get().state in ("released", "expired")

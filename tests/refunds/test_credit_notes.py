@@ -1,0 +1,42 @@
+"""Every processed refund gets exactly one credit note against the order's invoice."""
+
+from payments.invoicing.models import CreditNote, Invoice
+from payments.refunds.services import record_manual_refund, refund_from_admin, request_refund
+
+from .conftest import ist
+
+
+def test_full_refund_issues_one_credit_note_for_the_amount(wire_paid, learner, admin_user):
+    enrollment, order = wire_paid
+    refund = request_refund(
+        enrollment_id=enrollment.pk, user=learner, reason="Moving abroad", now=ist(2022, 10, 3)
+    )
+    record_manual_refund(refund_id=refund.pk, bank_reference="UTR-7", admin_user=admin_user)
+    record_manual_refund(refund_id=refund.pk, bank_reference="UTR-7", admin_user=admin_user)
+
+    note = CreditNote.objects.get()
+    assert note.refund_reference == refund.reference
+    assert note.total_minor == order.amount_minor
+    assert note.invoice == Invoice.objects.get(order=order)
+    assert "Moving abroad" in note.reason
+    assert refund.events.filter(action="credit note issued", detail=note.number).exists()
+
+
+def test_partial_refunds_get_a_credit_note_each(wire_paid, learner, admin_user):
+    enrollment, order = wire_paid
+    first = refund_from_admin(
+        order_id=order.pk,
+        admin_user=admin_user,
+        amount_minor=1_000_000,
+        note="Goodwill for a cancelled session",
+        bank_reference="UTR-1",
+    )
+    rest = request_refund(enrollment_id=enrollment.pk, user=learner, now=ist(2022, 10, 3))
+    record_manual_refund(refund_id=rest.pk, bank_reference="UTR-2", admin_user=admin_user)
+
+    notes = {n.refund_reference: n for n in CreditNote.objects.all()}
+    assert set(notes) == {first.reference, rest.reference}
+    assert notes[first.reference].total_minor == 1_000_000
+    assert notes[first.reference].reason == "Goodwill for a cancelled session"
+    assert notes[rest.reference].total_minor == order.amount_minor - 1_000_000
+    assert sum(n.total_minor for n in notes.values()) == order.amount_minor

@@ -1,0 +1,119 @@
+"""The learner's refund page, the one-button request, and the dashboard section."""
+
+import datetime as dt
+
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from payments.models import Order
+from payments.refunds.models import Refund
+from payments.refunds.selectors import refund_summary_for_user
+from tests.factories import CohortFactory
+
+from .conftest import ist, paid_enrollment
+
+
+def _started_days_ago(days):
+    return CohortFactory(start_date=timezone.localdate() - dt.timedelta(days=days))
+
+
+def test_one_button_request_within_the_window(learner_client, learner):
+    enrollment, order = paid_enrollment(
+        cohort=_started_days_ago(3), user=learner, channel=Order.Channel.MANUAL
+    )
+    page = learner_client.get(reverse("refunds:enrollment", args=[enrollment.pk]))
+    assert page.status_code == 200
+    assert "Request a refund" in page.content.decode()
+    assert "no questions asked" in page.content.decode()
+
+    response = learner_client.post(
+        reverse("refunds:request", args=[enrollment.pk]), {"reason": ""}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("dashboard")
+    assert "Your refund is approved and on its way" in response.content.decode()
+    refund = Refund.objects.get(order=order)
+    assert refund.reason == ""
+    # A second click changes nothing.
+    learner_client.post(reverse("refunds:request", args=[enrollment.pk]))
+    assert Refund.objects.filter(order=order).count() == 1
+
+
+def test_request_outside_the_window_is_refused_with_the_reason(learner_client, learner):
+    enrollment, _ = paid_enrollment(cohort=_started_days_ago(15), user=learner)
+    page = learner_client.get(reverse("refunds:enrollment", args=[enrollment.pk]))
+    assert "Request a refund" not in page.content.decode()
+    assert "The refund window closed on" in page.content.decode()
+
+    response = learner_client.post(
+        reverse("refunds:request", args=[enrollment.pk]), {"reason": "changed my mind"}
+    )
+    assert response.status_code == 409
+    assert "We cannot refund this: The refund window closed on" in response.content.decode()
+    assert not Refund.objects.exists()
+
+
+def test_self_paced_page_says_why(learner_client, self_paced_paid):
+    enrollment, _ = self_paced_paid
+    response = learner_client.post(reverse("refunds:request", args=[enrollment.pk]))
+    assert response.status_code == 409
+    assert "The self-paced recordings pass is not refundable." in response.content.decode()
+
+
+def test_request_needs_post_login_and_ownership(client, learner_client, learner):
+    enrollment, _ = paid_enrollment(cohort=_started_days_ago(1))  # someone else's
+    url = reverse("refunds:request", args=[enrollment.pk])
+    assert learner_client.get(url).status_code == 405
+    assert learner_client.post(url).status_code == 404
+    client.logout()
+    assert client.post(url).status_code == 302  # to the login page
+    assert not Refund.objects.exists()
+
+
+def test_overlong_reason_rerenders_the_form(learner_client, learner):
+    enrollment, _ = paid_enrollment(
+        cohort=_started_days_ago(1), user=learner, channel=Order.Channel.MANUAL
+    )
+    response = learner_client.post(
+        reverse("refunds:request", args=[enrollment.pk]), {"reason": "x" * 2001}
+    )
+    assert response.status_code == 400
+    assert "at most 2000 characters" in response.content.decode()
+    assert not Refund.objects.exists()
+
+
+def test_dashboard_section_shows_deadline_reason_and_status(
+    learner, october_cohort, django_assert_max_num_queries
+):
+    from tests.factories import SelfPacedProductFactory
+
+    live, live_order = paid_enrollment(
+        cohort=october_cohort, user=learner, channel=Order.Channel.MANUAL
+    )
+    august = CohortFactory(name="August 2022", start_date=dt.date(2022, 8, 6))
+    late, _ = paid_enrollment(cohort=august, user=learner)
+    pass_, _ = paid_enrollment(product=SelfPacedProductFactory(), user=learner)
+
+    with django_assert_max_num_queries(3):
+        summaries = refund_summary_for_user(learner, now=ist(2022, 10, 5))
+    assert summaries[live.pk].can_request
+    assert summaries[live.pk].deadline_text == "15 Oct 2022, 23:59 IST"
+    assert not summaries[late.pk].can_request
+    assert summaries[pass_.pk].why_not == "The self-paced recordings pass is not refundable."
+
+    html = render_to_string("refunds/_dashboard_section.html", {"refund_summaries": summaries})
+    assert "Refundable until <strong>15 Oct 2022, 23:59 IST</strong>" in html
+    assert "The self-paced recordings pass is not refundable." in html
+    assert "The refund window closed on" in html
+
+    from payments.refunds.services import request_refund
+
+    request_refund(enrollment_id=live.pk, user=learner, now=ist(2022, 10, 5))
+    summaries = refund_summary_for_user(learner, now=ist(2022, 10, 5))
+    assert not summaries[live.pk].can_request
+    assert summaries[live.pk].status_text == (
+        "Refund of ₹34,999.00 approved; it will be sent to you by bank transfer."
+    )
+    html = render_to_string("refunds/_dashboard_section.html", {"summary": summaries[live.pk]})
+    assert "sent to you by bank transfer" in html
+    assert "Request a refund" not in html
