@@ -96,10 +96,6 @@ def cohort_detail(request, slug):
     return _page(request, key=key, template="cohort_detail.html", context=context)
 
 
-def dashboard(request):
-    return render(request, "dashboard.html", {})
-
-
 def page_not_found(request, exception):
     return render(request, "404.html", status=404)
 
