@@ -125,12 +125,13 @@ def cohort_status(cohort: Cohort, *, now=None) -> CohortStatus:
         return CohortStatus("waitlist", cohort.capacity)
     if state != Cohort.AdmissionState.OPEN:
         return CohortStatus("closed", cohort.capacity)
-    seats = seat_count(cohort, now=now)
-    if cohort.early_access_until and cohort.early_access_until > now:
-        return CohortStatus("early_access", cohort.capacity, seats.free)
-    if seats.free_for_public <= 0:
+    # Same order as cohorts.selectors.public_state: full first, then early access.
+    left = seat_count(cohort, now=now).free_for_public
+    if left <= 0:
         return CohortStatus("full", cohort.capacity, 0)
-    return CohortStatus("open", cohort.capacity, seats.free_for_public)
+    if cohort.early_access_until and cohort.early_access_until > now:
+        return CohortStatus("early_access", cohort.capacity, left)
+    return CohortStatus("open", cohort.capacity, left)
 
 
 _ACTIVE = (Cohort.AdmissionState.OPEN, Cohort.AdmissionState.WAITLIST)

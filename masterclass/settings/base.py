@@ -265,7 +265,7 @@ SCHEDULED_TASKS = [
     ("cohorts.tasks.offer_free_seats_to_waitlists", 300),
     ("payments.tasks.reconcile_payments", 300),
     ("mentorship.tasks.send_booking_reminders", 600),
-    ("mentorship.tasks.withdraw_orphaned_bookings", 3600),
+    ("mentorship.tasks.withdraw_orphaned_bookings", 300),
     ("payments.refunds.tasks.retry_failed_refunds", 300),
 ]
 

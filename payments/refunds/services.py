@@ -74,6 +74,11 @@ def _paid_order_for_enrollment(enrollment: Enrollment, *, lock: bool) -> Order |
 
 
 def _refundable_payment(order: Order) -> Payment | None:
+    """The captured payment that paid the order (extra payments are payments' business)."""
+    if order.paid_with_payment_id:
+        paid_with = order.payments.filter(gateway_payment_id=order.paid_with_payment_id).first()
+        if paid_with is not None:
+            return paid_with
     return (
         order.payments.filter(status__in=REFUNDABLE_PAYMENT_STATUSES)
         .order_by("-created_at", "-id")
@@ -660,6 +665,8 @@ def apply_refund_webhook(*, event: str, refund_entity: dict, payment_entity: dic
             log.warning("refund webhook %s for unknown payment %s ignored", gateway_id, payment_id)
             return
         order = Order.objects.select_for_update().get(pk=payment.order_id)
+        if _is_automatic_refund(order, payment, refund_entity):
+            return  # payments' own refund of a late or duplicate payment: it keeps its books
         refund = _match_refund(order, refund_entity)
         if refund is None:
             if status == "failed":
@@ -670,6 +677,20 @@ def apply_refund_webhook(*, event: str, refund_entity: dict, payment_entity: dic
         else:
             refund = Refund.objects.select_for_update().get(pk=refund.pk)
         _apply_gateway_state(refund, order, entity, source="webhook", now=now)
+
+
+def _is_automatic_refund(order: Order, payment: Payment, refund_entity: dict) -> bool:
+    """Payments refunds a payment that bought nothing (late after the cohort filled, or a
+    second payment of a paid order) by itself, with receipt `auto-<order pk>`."""
+    if refund_entity.get("receipt") == f"auto-{order.pk}":
+        return True
+    if order.auto_refund_id and refund_entity.get("id") == order.auto_refund_id:
+        return True
+    return bool(
+        order.auto_refund_payment_id
+        and payment.gateway_payment_id == order.auto_refund_payment_id
+        and payment.gateway_payment_id != order.paid_with_payment_id
+    )
 
 
 def _match_refund(order: Order, refund_entity: dict) -> Refund | None:
