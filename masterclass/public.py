@@ -245,6 +245,19 @@ def live_cohorts(course_id: int) -> LiveCohorts:
     return _short_cached(f"public:live:{course_id}", compute)
 
 
+def previous_closed_cohort(live: LiveCohorts) -> Cohort | None:
+    """The latest closed cohort that started before the featured one ("August is closed")."""
+    if not live.featured:
+        return None
+    start = live.featured["cohort"].start_date
+    earlier = [
+        c
+        for c in live.cohorts
+        if c.admission_state == Cohort.AdmissionState.CLOSED and c.start_date < start
+    ]
+    return earlier[-1] if earlier else None
+
+
 def live_cohorts_stamp(course_id: int) -> str:
     """Just the stamp of `live_cohorts` (what a cached page is keyed on): a short string, so a
     warm page does not unpickle the cohorts."""

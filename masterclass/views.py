@@ -60,6 +60,7 @@ def landing(request):
             "currency": currency,
             "featured": live.featured,
             "other_cohorts": [c for c in live.cohorts if c != (live.featured or {}).get("cohort")],
+            "previous_cohort": public.previous_closed_cohort(live),
             "newsletter_form": NewsletterForm(),
             "cache_seconds": settings.PUBLIC_PAGE_CACHE_SECONDS,
         }
