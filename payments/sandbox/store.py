@@ -17,6 +17,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from .methods import EMI_MIN_AMOUNT, EMI_RATES, EMI_TENURES, NETBANKING_BANKS
+
 _ID_ALPHABET = string.ascii_letters + string.digits
 
 # Currencies Razorpay accepts for orders (a representative subset of its list).
@@ -24,71 +26,6 @@ SUPPORTED_CURRENCIES = frozenset(
     {"INR", "USD", "EUR", "GBP", "SGD", "AED", "AUD", "CAD", "CHF", "HKD", "JPY", "MYR", "NZD"}
 )
 PAYMENT_METHODS = ("card", "upi", "netbanking", "emi")
-
-NETBANKING_BANKS = {
-    "HDFC": "HDFC Bank",
-    "ICIC": "ICICI Bank",
-    "SBIN": "State Bank of India",
-    "UTIB": "Axis Bank",
-    "KKBK": "Kotak Mahindra Bank",
-    "YESB": "Yes Bank",
-}
-
-# Card EMI plans as the Methods API returns them: per issuing bank, one plan per tenure with
-# the yearly interest rate in percent. "subvention": "merchant" marks a no-cost EMI plan
-# (the merchant pays the interest, the buyer pays the price split in equal parts).
-EMI_TENURES = (3, 6, 12, 24)
-EMI_MIN_AMOUNT = 300000  # paise: Razorpay's card EMI starts at ₹3,000
-_EMI_RATES = {
-    "HDFC": {3: 14, 6: 14, 12: 15, 24: 15},
-    "ICIC": {3: 13, 6: 13, 12: 14, 24: 15},
-    "SBIN": {3: 14, 6: 14, 12: 14, 24: 14},
-    "UTIB": {3: 14, 6: 15, 12: 15, 24: 15},
-    "KKBK": {3: 15, 6: 15, 12: 16, 24: 16},
-}
-_NO_COST = {("HDFC", 3), ("HDFC", 6), ("ICIC", 3)}
-EMI_BANK_NAMES = {code: NETBANKING_BANKS[code] for code in _EMI_RATES}
-
-
-def emi_options() -> dict:
-    options = {}
-    for bank, rates in _EMI_RATES.items():
-        options[bank] = [
-            {
-                "duration": months,
-                "interest": rate,
-                "subvention": "merchant" if (bank, months) in _NO_COST else "customer",
-                "min_amount": EMI_MIN_AMOUNT,
-                "merchant_payback": f"{rate * months / 24:.2f}"
-                if (bank, months) in _NO_COST
-                else "0",
-            }
-            for months, rate in rates.items()
-        ]
-    return options
-
-
-def methods_entity() -> dict:
-    """What GET /v1/methods answers for this account."""
-    return {
-        "entity": "methods",
-        "card": True,
-        "debit_card": True,
-        "credit_card": True,
-        "prepaid_card": True,
-        "card_networks": {"AMEX": 0, "DICL": 0, "MC": 1, "MAES": 1, "RUPAY": 1, "VISA": 1},
-        "amex": False,
-        "netbanking": dict(NETBANKING_BANKS),
-        "wallet": {},
-        "emi": True,
-        "upi": True,
-        "cardless_emi": {},
-        "paylater": {},
-        "emi_subvention": "customer",
-        "emi_options": emi_options(),
-        "emi_banks": dict(EMI_BANK_NAMES),
-        "recurring": {"card": {"credit": ["VISA", "MC"], "debit": []}},
-    }
 
 
 def new_id(prefix: str) -> str:
@@ -371,7 +308,7 @@ class Account:
             raise ApiError("outcome must be success, failure or authorized", field="outcome")
         if method == "emi":
             bank = (bank or "HDFC").upper()
-            if bank not in _EMI_RATES:
+            if bank not in EMI_RATES:
                 raise ApiError(f"EMI is not available for the bank {bank}", field="bank")
             try:
                 emi_tenure = int(emi_tenure) if emi_tenure not in (None, "") else None
@@ -455,7 +392,7 @@ class Account:
                 self.emis[payment_id] = {
                     "issuer": bank,
                     "type": "credit",
-                    "rate": _EMI_RATES[bank][emi_tenure] * 100,  # basis points
+                    "rate": EMI_RATES[bank][emi_tenure] * 100,  # basis points
                     "duration": emi_tenure,
                 }
             if method == "upi":
