@@ -130,7 +130,8 @@ def bookings_for_user(user, *, now=None) -> dict:
 def dashboard_summary(user, *, now=None) -> dict:
     """What the learner's dashboard shows about 1:1 calls, in two queries.
 
-    Keys: `entitlements` (list of Entitlement), `calls_left` (usable calls across them),
+    Keys: `entitlements` (list of Entitlement), `calls_total` and `calls_used` across them,
+    `calls_left` (usable: not spent and not expired),
     `upcoming` (booked calls not yet over, soonest first), `has_entitlement`, `can_book`,
     `time_zone` (the learner's zone, or the instructor's if theirs is unknown) and `now`.
     """
@@ -152,6 +153,8 @@ def dashboard_summary(user, *, now=None) -> dict:
     calls_left = sum(e.calls_left for e in entitlements if not e.is_expired(now))
     return {
         "entitlements": entitlements,
+        "calls_total": sum(e.calls_total for e in entitlements),
+        "calls_used": sum(e.calls_used for e in entitlements),
         "calls_left": calls_left,
         "upcoming": upcoming,
         "has_entitlement": bool(entitlements),
