@@ -81,9 +81,16 @@ class SandboxServer:
         webhook_secret: str,
         webhook_url: str | None = None,
         refund_mode: str = "processed",
+        state_file: str | None = None,
         log_requests: bool = False,
     ):
-        self.account = Account(key_id=key_id, key_secret=key_secret, webhook_secret=webhook_secret)
+        self.account = Account(
+            key_id=key_id,
+            key_secret=key_secret,
+            webhook_secret=webhook_secret,
+            state_file=state_file,
+        )
+        self.account.load()
         self.webhooks = WebhookDispatcher(
             account_id=self.account.account_id, secret=webhook_secret, url=webhook_url
         )

@@ -11,11 +11,14 @@ from __future__ import annotations
 import copy
 import hashlib
 import hmac
+import json
+import os
 import secrets
 import string
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .methods import EMI_MIN_AMOUNT, EMI_RATES, EMI_TENURES, NETBANKING_BANKS
 
@@ -143,23 +146,47 @@ class Account:
     cards: dict = field(default_factory=dict)
     emis: dict = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
-    # Called with (event_name, {"payment": ..., "order": ...}) lists after each change; the
-    # webhook dispatcher subscribes here.
+    # Called with a list of (event name, {"payment": ..., "order": ...}) after each change;
+    # the webhook dispatcher subscribes here.
     emit: object = None
+    # When set, every change is written there (JSON) and load() reads it back: a restarted
+    # development sandbox still knows the orders the site created before.
+    state_file: str | None = None
+
+    _PERSISTED = ("orders", "payments", "refunds", "cards", "emis")
 
     # --- helpers --------------------------------------------------------------------------
     def reset(self) -> None:
         with self.lock:
-            self.orders.clear()
-            self.payments.clear()
-            self.refunds.clear()
-            self.cards.clear()
-            self.emis.clear()
+            for name in self._PERSISTED:
+                getattr(self, name).clear()
             self.refund_mode = "processed"
+            self._save()
 
     def _emit(self, events: list[tuple[str, dict]]) -> None:
+        self._save()
         if self.emit is not None and events:
             self.emit(events)
+
+    def _save(self) -> None:
+        if not self.state_file:
+            return
+        path = Path(self.state_file)
+        temporary = path.with_name(path.name + ".tmp")
+        data = {name: getattr(self, name) for name in self._PERSISTED}
+        temporary.write_text(json.dumps(data))
+        os.replace(temporary, path)  # never a half-written file
+
+    def load(self) -> int:
+        """Read the state file if there is one; returns how many orders it held."""
+        if not self.state_file or not Path(self.state_file).exists():
+            return 0
+        data = json.loads(Path(self.state_file).read_text())
+        with self.lock:
+            for name in self._PERSISTED:
+                getattr(self, name).clear()
+                getattr(self, name).update(data.get(name, {}))
+            return len(self.orders)
 
     def snapshot(self) -> dict:
         with self.lock:
@@ -218,6 +245,7 @@ class Account:
         }
         with self.lock:
             self.orders[order["id"]] = {"entity": order, "payment_capture": capture}
+            self._save()
             return copy.deepcopy(order)
 
     def get_order(self, order_id: str) -> dict:

@@ -31,6 +31,12 @@ class Command(BaseCommand):
             default="processed",
             help="How API refunds settle (default: processed at once).",
         )
+        parser.add_argument(
+            "--state-file",
+            default=str(settings.BASE_DIR / ".razorpay-sandbox.json"),
+            help="Keep orders, payments and refunds in this JSON file across restarts "
+            "(default: .razorpay-sandbox.json in the project). Empty: memory only.",
+        )
         parser.add_argument("--quiet", action="store_true", help="Do not log each request.")
 
     def handle(self, *args, **options):
@@ -51,11 +57,12 @@ class Command(BaseCommand):
                 webhook_secret=options["webhook_secret"],
                 webhook_url=options["webhook_url"] or None,
                 refund_mode=options["refund_mode"],
+                state_file=options["state_file"] or None,
                 log_requests=not options["quiet"],
             )
-        except OSError as exc:
+        except (OSError, ValueError) as exc:
             raise CommandError(
-                f"Cannot listen on {options['host']}:{options['port']}: {exc}"
+                f"Cannot start the sandbox on {options['host']}:{options['port']}: {exc}"
             ) from exc
         self.stdout.write(
             f"Razorpay sandbox on {server.url}\n"
@@ -63,6 +70,9 @@ class Command(BaseCommand):
             f"  checkout.js:    {server.checkout_js_url}\n"
             f"  key id:         {options['key_id']}\n"
             f"  webhooks to:    {options['webhook_url'] or '(recorded only)'}\n"
+            f"  state file:     {options['state_file'] or '(memory only)'}"
+            f" ({len(server.account.orders)} orders)\n"
+            f"  dashboard:      {server.url}/sandbox/dashboard\n"
             f"  helpers:        {server.url}/sandbox/ (pay, faults, webhooks, refunds)"
         )
         try:
