@@ -108,6 +108,7 @@ class SandboxServer:
         self.httpd = ThreadingHTTPServer((host, port), make_handler(self))
         self.httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
+        self._serving = False
         self.configure(refund_mode=refund_mode)
 
     # --- lifecycle ------------------------------------------------------------------------
@@ -130,6 +131,7 @@ class SandboxServer:
         return self.url + "/v1/checkout.js"
 
     def start(self) -> SandboxServer:
+        self._serving = True
         self._thread = threading.Thread(
             target=self.httpd.serve_forever, name="razorpay-sandbox-http", daemon=True
         )
@@ -137,10 +139,13 @@ class SandboxServer:
         return self
 
     def serve_forever(self) -> None:
+        self._serving = True
         self.httpd.serve_forever()
 
     def stop(self) -> None:
-        self.httpd.shutdown()
+        if self._serving:  # shutdown() would wait forever for a loop that never ran
+            self.httpd.shutdown()
+            self._serving = False
         self.httpd.server_close()
         self.webhooks.stop()
 

@@ -56,6 +56,8 @@ def test_command_serves_the_api_with_the_given_keys_and_webhook_url():
         "http://127.0.0.1:9/payments/razorpay/webhook/",
         "--state-file",
         "",
+        "--faults",
+        '{"webhook_delay": 2, "api_errors": {"orders.create": 503}}',
         "--quiet",
     )
     try:
@@ -64,6 +66,8 @@ def test_command_serves_the_api_with_the_given_keys_and_webhook_url():
         assert info["key_id"] == "rzp_test_CommandLine001"
         assert info["webhook_url"] == "http://127.0.0.1:9/payments/razorpay/webhook/"
         assert info["api_base_url"] == url + "/v1"
+        assert info["faults"]["webhook_delay"] == 2
+        assert info["faults"]["api_errors"] == {"orders.create": {"status": 503}}
         assert b"window.Razorpay" in _get(url + "/v1/checkout.js")
     finally:
         command.stop()
@@ -93,9 +97,13 @@ def test_a_restarted_sandbox_still_knows_its_orders_with_a_state_file(tmp_path):
     [
         (["--key-id", "rzp_live_RealMoney00001"], {}, "live Razorpay key"),
         ([], {"RAZORPAY_API_BASE_URL": "https://api.razorpay.com/v1"}, "points at Razorpay"),
+        (["--faults", "{not json"], {}, "--faults"),
+        (["--faults", '{"webhook_lose": true}'], {}, "--faults"),
     ],
 )
-def test_command_refuses_live_keys_and_a_site_configured_for_razorpay(args, env, message):
+def test_command_refuses_live_keys_a_site_configured_for_razorpay_and_bad_faults(
+    args, env, message
+):
     command = _Command("--port", "0", "--state-file", "", *args, env_extra=env)
     _, stderr = command.process.communicate(timeout=60)
 

@@ -1,9 +1,12 @@
 """`manage.py razorpay_sandbox`: run the Razorpay stand-in for development (see docs/sandbox.md)."""
 
+import json
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from payments.sandbox import SandboxServer
+from payments.sandbox.store import ApiError
 
 
 class Command(BaseCommand):
@@ -37,6 +40,12 @@ class Command(BaseCommand):
             help="Keep orders, payments and refunds in this JSON file across restarts "
             "(default: .razorpay-sandbox.json in the project). Empty: memory only.",
         )
+        parser.add_argument(
+            "--faults",
+            default="",
+            help="Faults to start with, as JSON, e.g. '{\"webhook_delay\": 5}' or "
+            '\'{"api_errors": {"orders.create": 503}}\' (see docs/sandbox.md).',
+        )
         parser.add_argument("--quiet", action="store_true", help="Do not log each request.")
 
     def handle(self, *args, **options):
@@ -64,6 +73,13 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Cannot start the sandbox on {options['host']}:{options['port']}: {exc}"
             ) from exc
+        if options["faults"]:
+            try:
+                faults = json.loads(options["faults"])
+                server.set_faults(**faults)
+            except (ValueError, TypeError, ApiError) as exc:
+                server.stop()
+                raise CommandError(f"--faults: {exc}") from exc
         self.stdout.write(
             f"Razorpay sandbox on {server.url}\n"
             f"  API base URL:   {server.api_base_url}\n"
@@ -73,7 +89,8 @@ class Command(BaseCommand):
             f"  state file:     {options['state_file'] or '(memory only)'}"
             f" ({len(server.account.orders)} orders)\n"
             f"  dashboard:      {server.url}/sandbox/dashboard\n"
-            f"  helpers:        {server.url}/sandbox/ (pay, faults, webhooks, refunds)"
+            f"  helpers:        {server.url}/sandbox/ (pay, faults, webhooks, refunds)\n"
+            f"  faults:         {options['faults'] or 'none'}"
         )
         try:
             server.serve_forever()
