@@ -29,7 +29,10 @@ def sandbox_reset(request):
 
 @route("POST", r"/sandbox/configure")
 def sandbox_configure(request):
-    return 200, request.sandbox.configure(**request.json())
+    try:
+        return 200, request.sandbox.configure(**request.json())
+    except (TypeError, ValueError) as exc:
+        raise ApiError(f"Bad setting: {exc}") from exc
 
 
 @route("GET", r"/sandbox/faults")
@@ -44,6 +47,8 @@ def sandbox_set_faults(request):
         return 200, request.sandbox.set_faults(**data)
     except TypeError as exc:
         raise ApiError(f"Unknown fault: {exc}") from exc
+    except ValueError as exc:
+        raise ApiError(f"Bad fault value: {exc}") from exc
 
 
 @route("POST", r"/sandbox/pay")

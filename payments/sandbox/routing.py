@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hmac
 import json
 import re
 import time
+import traceback
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
@@ -145,6 +147,11 @@ def make_handler(sandbox):
                 return
             except ApiError as exc:
                 status, payload = exc.status, exc.body
+            except Exception as exc:  # a sandbox bug: answer like Razorpay's 500, keep serving
+                traceback.print_exc()
+                error = ApiError(f"Sandbox error: {type(exc).__name__}: {exc}", status=500)
+                error.body["error"]["code"] = "SERVER_ERROR"
+                status, payload = 500, error.body
             if isinstance(payload, Redirect):
                 self._redirect(payload.location)
             elif isinstance(payload, tuple):  # (bytes, content type)
@@ -176,7 +183,7 @@ def authenticate(request: Request, *, public: bool = False) -> None:
         )
     if key_id != account.key_id:
         raise ApiError("The api key provided is invalid", status=401, reason="NA")
-    if not public and secret != account.key_secret:
+    if not public and not hmac.compare_digest(secret.encode(), account.key_secret.encode()):
         raise ApiError("Authentication failed", status=401, reason="NA")
 
 
