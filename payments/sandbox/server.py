@@ -82,6 +82,8 @@ class SandboxServer:
         webhook_url: str | None = None,
         refund_mode: str = "processed",
         state_file: str | None = None,
+        webhook_retries: int = 2,
+        webhook_retry_delay: float = 0.5,
         log_requests: bool = False,
     ):
         self.account = Account(
@@ -103,13 +105,15 @@ class SandboxServer:
             "webhook_secret": webhook_secret,
             "webhook_url": webhook_url,
             "refund_mode": refund_mode,
+            "webhook_retries": webhook_retries,
+            "webhook_retry_delay": webhook_retry_delay,
         }
         self.log_requests = log_requests
         self.httpd = ThreadingHTTPServer((host, port), make_handler(self))
         self.httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
         self._serving = False
-        self.configure(refund_mode=refund_mode)
+        self.configure(**self._initial)
 
     # --- lifecycle ------------------------------------------------------------------------
     @property

@@ -41,6 +41,18 @@ class Command(BaseCommand):
             "(default: .razorpay-sandbox.json in the project). Empty: memory only.",
         )
         parser.add_argument(
+            "--webhook-retries",
+            type=int,
+            default=6,
+            help="Re-sends after a failed delivery (default 6: the site may still be starting).",
+        )
+        parser.add_argument(
+            "--webhook-retry-delay",
+            type=float,
+            default=1.0,
+            help="Seconds before the first re-send, doubling each time (default 1).",
+        )
+        parser.add_argument(
             "--faults",
             default="",
             help="Faults to start with, as JSON, e.g. '{\"webhook_delay\": 5}' or "
@@ -67,6 +79,8 @@ class Command(BaseCommand):
                 webhook_url=options["webhook_url"] or None,
                 refund_mode=options["refund_mode"],
                 state_file=options["state_file"] or None,
+                webhook_retries=options["webhook_retries"],
+                webhook_retry_delay=options["webhook_retry_delay"],
                 log_requests=not options["quiet"],
             )
         except (OSError, ValueError) as exc:
