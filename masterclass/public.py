@@ -8,7 +8,7 @@ of queries, however long the outline or the testimonial list.
 """
 
 import datetime as dt
-import secrets
+import hashlib
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -146,6 +146,7 @@ def cohort_status(cohort: Cohort, *, now=None) -> CohortStatus:
     return CohortStatus("open", cohort.capacity, left)
 
 
+_MISSING = "missing"  # cached for an unknown or draft slug
 _ACTIVE = (Cohort.AdmissionState.OPEN, Cohort.AdmissionState.WAITLIST)
 
 
@@ -197,9 +198,29 @@ def page_revision() -> int:
     return cached_content_revision()
 
 
+def _fingerprint(cohorts: list, featured: dict | None) -> str:
+    """A short digest of everything a page shows about cohorts. Pages are cached under it, so
+    an unchanged seat count reuses the cached page and any change (a seat sold, an admin edit
+    of a cohort, a new day) gets a new one."""
+    parts = [timezone.localdate().isoformat()]
+    for c in cohorts:
+        parts.append(
+            repr(
+                (
+                    c.pk, c.slug, c.name, c.admission_state, c.start_date, c.weeks, c.class_days,
+                    c.class_start_time, c.class_end_time, c.time_zone, c.capacity,
+                    c.early_access_until, c.product_id,
+                )
+            )
+        )  # fmt: skip
+    if featured:
+        parts.append(repr((featured["cohort"].pk, featured["status"])))
+    return hashlib.blake2b("|".join(parts).encode(), digest_size=8).hexdigest()
+
+
 @dataclass
 class LiveCohorts:
-    """The course's visible cohorts and the featured one's status, as of `stamp`."""
+    """The course's visible cohorts and the featured one's status; `stamp` fingerprints them."""
 
     stamp: str
     cohorts: list
@@ -233,8 +254,9 @@ def live_cohorts(course_id: int) -> LiveCohorts:
 
     def compute():
         cohorts = public_cohorts(course_id)
+        featured = _card(featured_cohort(cohorts))
         live = LiveCohorts(
-            stamp=secrets.token_hex(8), cohorts=cohorts, featured=_card(featured_cohort(cohorts))
+            stamp=_fingerprint(cohorts, featured), cohorts=cohorts, featured=featured
         )
         if settings.PUBLIC_SEATS_CACHE_SECONDS > 0:
             cache.set(
@@ -243,6 +265,19 @@ def live_cohorts(course_id: int) -> LiveCohorts:
         return live
 
     return _short_cached(f"public:live:{course_id}", compute)
+
+
+def previous_closed_cohort(live: LiveCohorts) -> Cohort | None:
+    """The latest closed cohort that started before the featured one ("August is closed")."""
+    if not live.featured:
+        return None
+    start = live.featured["cohort"].start_date
+    earlier = [
+        c
+        for c in live.cohorts
+        if c.admission_state == Cohort.AdmissionState.CLOSED and c.start_date < start
+    ]
+    return earlier[-1] if earlier else None
 
 
 def live_cohorts_stamp(course_id: int) -> str:
@@ -265,13 +300,12 @@ def live_cohort(slug: str) -> LiveCohorts | None:
         )
         if cohort is None:
             return _MISSING
-        return LiveCohorts(stamp=secrets.token_hex(8), cohorts=[cohort], featured=_card(cohort))
+        card = _card(cohort)
+        return LiveCohorts(stamp=_fingerprint([cohort], card), cohorts=[cohort], featured=card)
 
     value = _short_cached(f"public:live-cohort:{slug}", compute)
-    return None if value is _MISSING or value == _MISSING else value
+    return None if isinstance(value, str) else value
 
-
-_MISSING = "missing"
 
 # Placeholders rendered into a cached page and swapped per request for the visitor's own CSRF
 # token and CSP nonce.

@@ -60,6 +60,7 @@ def landing(request):
             "currency": currency,
             "featured": live.featured,
             "other_cohorts": [c for c in live.cohorts if c != (live.featured or {}).get("cohort")],
+            "previous_cohort": public.previous_closed_cohort(live),
             "newsletter_form": NewsletterForm(),
             "cache_seconds": settings.PUBLIC_PAGE_CACHE_SECONDS,
         }
@@ -94,10 +95,6 @@ def cohort_detail(request, slug):
 
     key = f"public:page:cohort:{revision}:{cohort.pk}:{live.stamp}:{currency}"
     return _page(request, key=key, template="cohort_detail.html", context=context)
-
-
-def dashboard(request):
-    return render(request, "dashboard.html", {})
 
 
 def page_not_found(request, exception):

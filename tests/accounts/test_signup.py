@@ -72,3 +72,15 @@ def test_an_email_already_registered_in_another_case_is_refused(client):
     assert response.status_code == 400
     assert "An account with this email already exists" in response.content.decode()
     assert User.objects.count() == 1
+
+
+def test_sign_ups_from_one_address_are_throttled(client):
+    for n in range(10):
+        _signup(client, email=f"person{n}@example.com")
+        client.logout()
+
+    response = _signup(client, email="one-too-many@example.com")
+
+    assert response.status_code == 429
+    assert not User.objects.filter(email="one-too-many@example.com").exists()
+    assert User.objects.count() == 10

@@ -109,7 +109,7 @@ def test_other_cohorts_are_listed_with_their_state(client, catalogue):
     )
     page = client.get("/").content.decode()
 
-    assert "The August 2022 cohort is closed." in page
+    assert "Admissions for the August 2022 cohort are closed." in page
     assert '<a href="/cohorts/august-2022/">August 2022</a>' in page
 
 
@@ -118,3 +118,23 @@ def test_with_no_course_the_page_says_it_is_being_prepared(client, db):
 
     assert response.status_code == 200
     assert "being prepared" in response.content.decode()
+
+
+def test_only_the_latest_closed_cohort_is_announced(client, catalogue):
+    from tests.factories import CohortFactory
+
+    start = catalogue["cohort"].start_date
+    for name, days in [("April 2022", 180), ("August 2022", 60)]:
+        CohortFactory(
+            course=catalogue["course"],
+            product=catalogue["live"],
+            name=name,
+            slug=name.lower().replace(" ", "-"),
+            start_date=start - dt.timedelta(days=days),
+            admission_state="closed",
+        )
+
+    page = client.get("/").content.decode()
+
+    assert "Admissions for the August 2022 cohort are closed." in page
+    assert "Admissions for the April 2022 cohort" not in page

@@ -127,3 +127,13 @@ def test_an_unknown_token_is_a_clear_404(client):
 
     assert response.status_code == 404
     assert "We do not recognise this link" in response.content.decode()
+
+
+def test_subscription_requests_for_one_address_are_throttled(client):
+    for _ in range(10):
+        client.post("/newsletter/", {"email": "neha@example.com"})
+
+    response = client.post("/newsletter/", {"email": "neha@example.com"})
+
+    assert response.status_code == 429
+    assert NewsletterSubscriber.objects.count() == 1
