@@ -258,8 +258,10 @@ class Buyer:
         self.answer_seconds: float | None = None
         self.retries = 0
         self.steps: dict[str, float] = {}
+        self.step = "start"
 
     def _timed(self, step, call, *a, **kw):
+        self.step = step
         started = time.perf_counter()
         try:
             return call(*a, **kw)
@@ -273,6 +275,9 @@ class Buyer:
         finally:
             if answered is not None:
                 answered.wait()
+                # gunicorn drops idle keep-alive connections after 5 s; start afresh rather
+                # than count a reused, server-closed connection as an error.
+                self.http.close()
         if isinstance(answer, str):
             return answer
         if answer is None:
@@ -288,6 +293,7 @@ class Buyer:
         for attempt in range(6):
             data = dict(BILLING, csrfmiddlewaretoken=self.http.cookies["csrftoken"])
             started = time.perf_counter()
+            self.step = "post_checkout"
             response = self.http.post(
                 checkout, data=data, headers={"Referer": checkout}, timeout=TIMEOUT
             )
@@ -332,6 +338,7 @@ class Buyer:
         if "csrftoken" not in self.http.cookies:
             self.http.get(url, timeout=TIMEOUT)  # the join page sets the CSRF cookie
         token = self.http.cookies.get("csrftoken", "")
+        self.step = "join_waitlist"
         response = self.http.post(
             url,
             data={"email": self.email, "csrfmiddlewaretoken": token},
@@ -363,7 +370,7 @@ def run_buyers(
         try:
             outcomes[i] = buyers[i].run(answered)
         except Exception as exc:  # a buyer's crash is an error figure, not a bench crash
-            outcomes[i] = f"error:{type(exc).__name__}"
+            outcomes[i] = f"error:{buyers[i].step}:{type(exc).__name__}"
 
     threading.stack_size(512 * 1024)
     threads = [threading.Thread(target=go, args=(i,), daemon=True) for i in range(len(buyers))]
