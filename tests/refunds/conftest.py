@@ -89,3 +89,41 @@ def admin_user(db):
 def _no_pdf_rendering(settings):
     """Credit-note PDFs are rendered lazily on download; refunds tests read the rows."""
     settings.INVOICE_PDF_ON_COMMIT = False
+
+
+BILLING = {
+    "billing_name": "Asha Rao",
+    "billing_country": "IN",
+    "billing_state": "29",
+    "company_name": "",
+    "company_address": "",
+    "company_gstin": "",
+}
+
+
+@pytest.fixture
+def buy(razorpay_sandbox, client, django_capture_on_commit_callbacks):
+    """Buy a seat the way a learner does: checkout, pay at the Razorpay sandbox, and let its
+    webhooks confirm the order (seat, invoice, email). Returns (enrollment, order, payment_id).
+    """
+    from payments.services import start_checkout
+
+    def _buy(*, cohort, user):
+        order = start_checkout(
+            user=user, product=cohort.product, billing=dict(BILLING), currency="INR"
+        )
+        paid = razorpay_sandbox.pay(order_id=order.razorpay_order_id)
+        with django_capture_on_commit_callbacks(execute=True):
+            responses = razorpay_sandbox.post_webhooks(client)
+        assert all(r.status_code == 200 for r in responses)
+        order.refresh_from_db()
+        assert order.state == Order.State.PAID, order.failure_reason
+        return order.enrollment, order, paid["razorpay_payment_id"]
+
+    return _buy
+
+
+@pytest.fixture
+def bought(buy, upcoming_cohort, learner):
+    """Asha's seat in a cohort starting next week, paid by card through Razorpay."""
+    return buy(cohort=upcoming_cohort, user=learner)
