@@ -149,3 +149,14 @@ def test_split_arithmetic(price, treatment, taxable, cgst, igst, round_off):
     )  # fmt: skip
     assert split.round_off_minor == round_off
     assert split.taxable_minor + split.tax_minor + split.round_off_minor == price
+
+
+def test_a_buyer_abroad_paying_rupees_is_charged_igst_with_place_of_supply_outside_india(
+    paid_order,
+):
+    invoice = issue_invoice(order=paid_order(currency="INR", billing_country="AE"))
+
+    assert invoice.kind == Invoice.Kind.TAX_INVOICE
+    assert (invoice.place_of_supply_code, invoice.place_of_supply_name) == ("96", "Other Countries")
+    assert invoice.igst_minor == 5_338_83
+    assert invoice.buyer_country_name == "United Arab Emirates"
