@@ -52,7 +52,8 @@ def load():
 
     if not Order.objects.filter(state=Order.State.PAID).exists():
         _demo_orders()
-    for order in Order.objects.filter(state=Order.State.PAID, invoice__isnull=True):
+    unbilled = Order.objects.filter(state=Order.State.PAID, invoice__isnull=True)
+    for order in unbilled.order_by("paid_at", "pk"):
         with transaction.atomic():
             issue_invoice(order=Order.objects.select_for_update().get(pk=order.pk))
     demo_invoice = Invoice.objects.filter(order__reference="MCDEMO0002").first()
