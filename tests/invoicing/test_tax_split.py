@@ -92,6 +92,7 @@ def test_export_in_usd_is_zero_rated_under_lut_with_a_recorded_rate(paid_order, 
     assert invoice.lut_reference == "AD290325001234X"
     assert invoice.exchange_rate == Decimal("83.2500")
     assert invoice.total_inr_minor == 45_704_25  # 549 x 83.25
+    assert invoice.gst_rate == 0  # zero-rated
     assert "RBI reference rate" in invoice.exchange_rate_source
 
 
@@ -104,6 +105,7 @@ def test_export_without_a_lut_pays_igst(paid_order, seller):
     assert invoice.igst_minor == 83_75  # 549 / 1.18 = 465.25 taxable; 18% = 83.745
     assert invoice.taxable_minor == 465_25
     assert "payment of integrated tax" in invoice.legend
+    assert invoice.gst_rate == Decimal("18")
     assert invoice.exchange_rate_source == "Configured default rate"
 
 
