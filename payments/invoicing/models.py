@@ -244,11 +244,6 @@ class Invoice(_Document):
     emi_tenure_months = models.PositiveSmallIntegerField(null=True, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
 
-    @property
-    def is_tax_document(self) -> bool:
-        """A tax invoice (domestic or export), as opposed to a bill of supply or plain invoice."""
-        return self.kind in (self.Kind.TAX_INVOICE, self.Kind.EXPORT_INVOICE)
-
     class Meta:
         ordering = ["-issued_at", "-id"]
         permissions = [
@@ -268,6 +263,11 @@ class Invoice(_Document):
             ),
         ]
         indexes = [models.Index(fields=["issued_on", "currency"])]
+
+    @property
+    def is_tax_document(self) -> bool:
+        """A tax invoice (domestic or export), as opposed to a bill of supply or plain invoice."""
+        return self.kind in (self.Kind.TAX_INVOICE, self.Kind.EXPORT_INVOICE)
 
 
 class CreditNote(_Document):
