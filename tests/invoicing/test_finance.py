@@ -37,6 +37,8 @@ def test_finance_sees_invoices_in_the_admin_read_only(finance_client, paid_order
     listing = finance_client.get(reverse("admin:invoicing_invoice_changelist"))
     assert listing.status_code == 200
     assert invoice.number in listing.content.decode()
+    assert reverse("invoicing:finance_documents") in listing.content.decode()
+    assert reverse("invoicing:finance_revenue") in listing.content.decode()
 
     url = reverse("admin:invoicing_invoice_change", args=[invoice.pk])
     assert finance_client.post(url, {"buyer_name": "Forged"}).status_code == 403
