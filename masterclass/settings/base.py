@@ -272,6 +272,7 @@ SCHEDULED_TASKS = [
     ("mentorship.tasks.send_booking_reminders", 600),
     ("mentorship.tasks.withdraw_orphaned_bookings", 300),
     ("payments.refunds.tasks.retry_failed_refunds", 300),
+    ("payments.invoicing.tasks.render_missing_pdfs", 300),
 ]
 
 # --- demo data: `manage.py load_demo` runs these functions in order; each must be idempotent.
@@ -279,6 +280,7 @@ DEMO_STEPS = [
     "courses.demo.load",
     "cohorts.demo.load",
     "payments.demo.load",
+    "payments.invoicing.demo.load",
     "mentorship.demo.load",
     "masterclass.demo.load",
 ]

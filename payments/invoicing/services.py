@@ -44,6 +44,9 @@ LUT_LEGEND = (
 EXPORT_WITH_IGST_LEGEND = "Supply meant for export of services on payment of integrated tax."
 
 
+CHARGED = (Treatment.INTRA_STATE, Treatment.INTER_STATE)
+
+
 class InvoicingError(Exception):
     pass
 
@@ -235,7 +238,8 @@ def issue_invoice(*, order, now=None) -> Invoice:
             line_description=_line_description(order),
             sac_code=seller.sac_code,
             quantity=1,
-            gst_rate=seller.gst_rate if supply["treatment"] != Treatment.NO_TAX else 0,
+            # The rate charged: 0 for a zero-rated export and for sellers who charge no GST.
+            gst_rate=seller.gst_rate if supply["treatment"] in CHARGED else 0,
             cgst_rate=split.cgst_rate,
             sgst_rate=split.sgst_rate,
             igst_rate=split.igst_rate,

@@ -79,6 +79,7 @@ def test_export_pdf_shows_the_lut_legend_country_and_inr_value(paid_order, usd_r
     assert "LUT ARN AD290325001234X dated 28 Mar 2025" in text
     assert "Country: United States" in text
     assert "Place of supply: Other Countries (96)" in text
+    assert "Taxable value (USD)" in text and "USD 549.00" in text
     assert "IGST @ 0% (zero-rated export) USD 0.00" in text
     assert "Total (incl. taxes) USD 549.00" in text
     assert "US Dollars Five Hundred and Forty Nine Only" in text
