@@ -274,8 +274,9 @@ DEMO_STEPS = [
     "courses.demo.load",
     "cohorts.demo.load",
     "payments.demo.load",
-    "mentorship.demo.load",
     "masterclass.demo.load",
+    # After the demo learner and their enrollment exist (masterclass.demo), so it can book.
+    "mentorship.demo.load",
 ]
 
 LOG_FORMAT = env("LOG_FORMAT", default="plain")  # "json" in production
