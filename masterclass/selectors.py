@@ -34,6 +34,7 @@ class EnrollmentCard:
     schedule: list = field(default_factory=list)
     certificate: Certificate | None = None
     can_request_certificate: bool = False
+    cohort_has_ended: bool = False
     pending_feedback: list = field(default_factory=list)
 
     @property
@@ -163,9 +164,8 @@ def dashboard_for(user, *, now=None) -> Dashboard:
         if confirmed_live:
             sessions = list(enrollment.cohort.sessions.all())
             card.schedule = learning.schedule_for(enrollment.cohort, sessions, zone)
-            card.can_request_certificate = card.certificate is None and learning.cohort_has_ended(
-                enrollment.cohort, today=today
-            )
+            card.cohort_has_ended = learning.cohort_has_ended(enrollment.cohort, today=today)
+            card.can_request_certificate = card.certificate is None and card.cohort_has_ended
             card.pending_feedback = [
                 s for s in sessions if window_start <= s.starts_at <= now and s.pk not in answered
             ]

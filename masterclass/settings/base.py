@@ -181,6 +181,11 @@ PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 3600
 # Catalogue fragments of the public pages are cached this long; admin edits invalidate them
 # at once through the content revision (courses.ContentRevision).
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=3600)
+# With a per-process cache (no REDIS_URL) other workers notice an edit within this many seconds.
+CONTENT_REVISION_CHECK_SECONDS = env.int("CONTENT_REVISION_CHECK_SECONDS", default=2)
+# Seats left and admission states on the public pages may be this many seconds old (checkout
+# always counts seats under the cohort's lock); 0 reads them on every request.
+PUBLIC_SEATS_CACHE_SECONDS = env.int("PUBLIC_SEATS_CACHE_SECONDS", default=2)
 
 # --- cohorts: seats and waitlists ---------------------------------------------------------
 SEAT_HOLD_MINUTES = env.int("SEAT_HOLD_MINUTES", default=15)

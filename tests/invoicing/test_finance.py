@@ -143,3 +143,24 @@ def test_the_revenue_page_shows_gross_refunds_and_net_per_month(
 def test_learners_cannot_see_finance_pages(learner_client):
     for name in ("finance_documents", "finance_csv", "finance_zip", "finance_revenue"):
         assert learner_client.get(reverse(f"invoicing:{name}")).status_code == 403
+
+
+def test_finance_reads_orders_payments_and_refunds_in_the_admin_without_changing_them(
+    finance_client, paid_order
+):
+    order = paid_order(billing_name="Ravi K")
+    for name in (
+        "payments_order_changelist",
+        "payments_payment_changelist",
+        "refunds_refund_changelist",
+        "invoicing_creditnote_changelist",
+    ):
+        assert finance_client.get(reverse(f"admin:{name}")).status_code == 200, name
+    listing = finance_client.get(reverse("admin:payments_order_changelist"), {"q": order.reference})
+    assert order.reference in listing.content.decode()
+
+    url = reverse("admin:payments_order_change", args=[order.pk])
+    assert finance_client.get(url).status_code == 200
+    assert finance_client.post(url, {"billing_name": "Forged"}).status_code == 403
+    order.refresh_from_db()
+    assert order.billing_name == "Ravi K"

@@ -228,3 +228,26 @@ def test_email_preferences_empty(learner, page):
     html = section(page(), "preferences")
     assert "You do not receive the newsletter" in html
     assert reverse("learning:preferences") in html
+
+
+def test_schedule_of_a_cohort_whose_dates_are_not_published_yet(learner, course, page):
+    cohort = CohortFactory(course=course, name="March 2027", slug="march-2027")
+    enrollment = enroll(learner, cohort)
+    html = section(page(), "schedule")
+    # With no session rows yet, the first class shows, from the start date and class time.
+    assert "First class" in html
+    assert date_format(cohort.start_date, "D j M Y") + ", 09:00–11:30" in html
+
+    # A running cohort whose next dates are not in yet says when classes happen.
+    running = CohortFactory(
+        course=course,
+        name="Running",
+        slug="running",
+        start_date=timezone.localdate() - dt.timedelta(days=7),
+    )
+    RecordedSessionFactory(cohort=running, starts_at=timezone.now() - dt.timedelta(days=7))
+    enrollment.delete()
+    enroll(learner, running)
+    html = section(page(), "schedule")
+    assert "Classes run Saturdays and Sundays, 09:00–11:30 IST" in html
+    assert "All classes of this cohort are over" not in html

@@ -1,0 +1,57 @@
+"""Emails about refunds, sent after commit."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from ..models import Refund
+from ..money import format_money
+
+
+def _email_learner(refund_id: int, what: str) -> None:
+    refund = Refund.objects.select_related("order", "order__user", "order__product").get(
+        pk=refund_id
+    )
+    context = _email_context(refund)
+    subjects = {
+        "requested": f"We received your refund request ({refund.reference})",
+        "processed": f"Your refund of {context['amount']} is on its way",
+        "declined": f"Your refund request {refund.reference}",
+    }
+    send_mail(
+        subject=subjects[what],
+        message=render_to_string(f"refunds/email/learner_{what}.txt", context),
+        from_email=None,
+        recipient_list=[refund.order.billing_email or refund.order.user.email],
+    )
+
+
+def _email_instructor(refund_id: int, what: str) -> None:
+    refund = Refund.objects.select_related("order", "order__user", "order__product").get(
+        pk=refund_id
+    )
+    context = _email_context(refund)
+    subjects = {
+        "awaiting_approval": f"Refund request {refund.reference} waits for your approval",
+        "failed": f"Refund {refund.reference} failed and needs you",
+        "credit_note_failed": f"Refund {refund.reference}: no credit note could be issued",
+    }
+    send_mail(
+        subject=subjects[what],
+        message=render_to_string(f"refunds/email/instructor_{what}.txt", context),
+        from_email=None,
+        recipient_list=[settings.INSTRUCTOR_EMAIL],
+    )
+
+
+def _email_context(refund: Refund) -> dict:
+    return {
+        "refund": refund,
+        "order": refund.order,
+        "learner": refund.order.user,
+        "amount": format_money(refund.amount_minor, refund.currency),
+        "site_url": settings.SITE_URL.rstrip("/"),
+        "admin_url": settings.SITE_URL.rstrip("/")
+        + reverse("admin:refunds_refund_change", args=[refund.pk]),
+    }

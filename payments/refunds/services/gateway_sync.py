@@ -1,0 +1,332 @@
+"""Refunds and Razorpay: sending them, recording the answers, webhooks, retries and
+reconciliation.
+
+Razorpay is never called while a lock is held: a refund is claimed (state "processing") in one
+transaction, sent to the gateway outside any transaction, and the answer is recorded in a
+third. Our refund reference is sent as Razorpay's `receipt`, which is how a webhook, a retry or
+a reconciliation recognises a refund Razorpay already made.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from payments import gateway
+from payments.models import Order, Payment
+
+from ..models import Refund
+from .emails import _email_instructor
+from .ledger import _locked_refund, _mark_processed, _record
+
+log = logging.getLogger("payments.refunds.services")
+
+
+def process_refund(*, refund_id: int, now=None) -> Refund:
+    """Send an approved Razorpay refund to the gateway (the worker's job), exactly once.
+
+    1. Claim: lock, check it is approved and requested/failed, move it to processing and count
+       the attempt. A second worker finds it processing and does nothing.
+    2. Before re-sending a refund whose earlier attempt ended in doubt (timeout, 5xx), look
+       for our receipt among the payment's refunds at Razorpay and adopt it if it is there.
+    3. Call Razorpay with no transaction open; our reference is the receipt.
+    4. Record the answer: processed (consequences follow), pending (the webhook finishes it),
+       failed (retried later when the failure may pass).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        refund = _locked_refund(refund_id)
+        if (
+            refund.channel != Refund.Channel.RAZORPAY
+            or refund.approved_at is None
+            or refund.state not in (Refund.State.REQUESTED, Refund.State.FAILED)
+        ):
+            return refund
+        in_doubt = refund.state == Refund.State.FAILED and refund.failure_kind in (
+            Refund.FailureKind.UNAVAILABLE,
+            "",
+        )
+        refund.state = Refund.State.PROCESSING
+        refund.attempts += 1
+        refund.processing_started_at = now
+        refund.next_attempt_at = None
+        refund.save(
+            update_fields=[
+                "state",
+                "attempts",
+                "processing_started_at",
+                "next_attempt_at",
+                "updated_at",
+            ]
+        )
+        _record(refund, "sent to gateway", source="worker", detail=f"attempt {refund.attempts}")
+        payment_id = refund.payment.gateway_payment_id if refund.payment_id else None
+
+    if payment_id is None:
+        return _record_failure(
+            refund_id,
+            Refund.FailureKind.REJECTED,
+            "The order has no captured Razorpay payment to refund; settle it by hand.",
+        )
+    try:
+        result = None
+        if in_doubt:
+            result = _find_at_gateway(payment_id, refund.reference)
+        if result is None:
+            result = gateway.create_refund(
+                payment_id=payment_id,
+                amount_minor=refund.amount_minor,
+                receipt=refund.reference,
+                notes={"refund_reference": refund.reference, "order": refund.order.reference},
+            )
+    except gateway.GatewayUnavailable as exc:
+        return _record_failure(refund_id, Refund.FailureKind.UNAVAILABLE, str(exc))
+    except gateway.GatewayError as exc:
+        return _record_failure(refund_id, Refund.FailureKind.REJECTED, str(exc))
+    return _record_gateway_answer(refund_id, result, source="worker")
+
+
+def _find_at_gateway(payment_id: str, reference: str) -> dict | None:
+    for item in gateway.fetch_payment_refunds(payment_id):
+        if (
+            item.get("receipt") == reference
+            or (item.get("notes") or {}).get("refund_reference") == reference
+        ):
+            return item
+    return None
+
+
+def _record_failure(refund_id: int, kind: str, error: str, now=None) -> Refund:
+    """The gateway did not refund: failed, retried later unless the failure will not pass."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        refund = _locked_refund(refund_id)
+        if refund.state != Refund.State.PROCESSING:
+            return refund  # a webhook settled it meanwhile
+        retry = kind != Refund.FailureKind.REJECTED and refund.attempts < (
+            settings.REFUNDS_MAX_ATTEMPTS
+        )
+        refund.state = Refund.State.FAILED
+        refund.failure_kind = kind
+        refund.last_error = error[:2000]
+        refund.failed_at = now
+        refund.next_attempt_at = (
+            now + timedelta(minutes=settings.REFUNDS_RETRY_MINUTES * refund.attempts)
+            if retry
+            else None
+        )
+        refund.save(
+            update_fields=[
+                "state",
+                "failure_kind",
+                "last_error",
+                "failed_at",
+                "next_attempt_at",
+                "updated_at",
+            ]
+        )
+        _record(refund, "failed", source="worker", detail=error)
+        if not retry:
+            transaction.on_commit(lambda: _email_instructor(refund.pk, "failed"))
+        return refund
+
+
+def _record_gateway_answer(refund_id: int, entity: dict, *, source: str, now=None) -> Refund:
+    now = now or timezone.now()
+    with transaction.atomic():
+        refund = _locked_refund(refund_id)
+        order = Order.objects.get(pk=refund.order_id)
+        _apply_gateway_state(refund, order, entity, source=source, now=now)
+        return refund
+
+
+def _apply_gateway_state(refund: Refund, order: Order, entity: dict, *, source: str, now) -> None:
+    """Bring our refund (Order and Refund locked) in line with Razorpay's refund entity."""
+    gateway_id = entity.get("id")
+    status = entity.get("status", "")
+    changed = []
+    if gateway_id and refund.gateway_refund_id != gateway_id:
+        refund.gateway_refund_id = gateway_id
+        changed.append("gateway_refund_id")
+    if status and refund.gateway_status != status:
+        refund.gateway_status = status
+        changed.append("gateway_status")
+    if changed:
+        refund.save(update_fields=[*changed, "updated_at"])
+    if refund.state == Refund.State.PROCESSED:
+        return
+    if status == "processed":
+        _mark_processed(refund, order, now=now, source=source)
+    elif status == "failed":
+        if refund.state != Refund.State.FAILED:
+            retry = refund.attempts < settings.REFUNDS_MAX_ATTEMPTS
+            refund.state = Refund.State.FAILED
+            refund.failure_kind = Refund.FailureKind.GATEWAY_FAILED
+            refund.last_error = "Razorpay reported the refund as failed."
+            refund.failed_at = now
+            refund.next_attempt_at = (
+                now + timedelta(minutes=settings.REFUNDS_RETRY_MINUTES) if retry else None
+            )
+            refund.save(
+                update_fields=[
+                    "state",
+                    "failure_kind",
+                    "last_error",
+                    "failed_at",
+                    "next_attempt_at",
+                    "updated_at",
+                ]
+            )
+            _record(refund, "failed at gateway", source=source, detail=gateway_id or "")
+    elif refund.state in (Refund.State.REQUESTED, Refund.State.FAILED):
+        # created/pending: Razorpay has it; the processed webhook (or reconciliation) ends it.
+        refund.state = Refund.State.PROCESSING
+        refund.processing_started_at = refund.processing_started_at or now
+        refund.next_attempt_at = None
+        refund.save(
+            update_fields=["state", "processing_started_at", "next_attempt_at", "updated_at"]
+        )
+        _record(refund, "accepted by gateway", source=source, detail=gateway_id or "")
+
+
+def apply_refund_webhook(*, event: str, refund_entity: dict, payment_entity: dict | None) -> None:
+    """Record a Razorpay `refund.created|processed|failed` webhook, in any order, any number of
+    times: each Razorpay refund ends as exactly one Refund row (and one credit note).
+
+    Called by the payments webhook handler inside its transaction, after its event-id dedup.
+    Matching: by Razorpay's refund id, then by our receipt (a refund we sent whose answer we
+    have not recorded yet); otherwise it is a refund made in the Razorpay dashboard and gets a
+    row of its own. Lock: the payment's Order (so duplicate deliveries queue), then the refund.
+    Unknown payments are logged and ignored.
+    """
+    now = timezone.now()
+    refund_entity = refund_entity or {}
+    gateway_id = refund_entity.get("id")
+    payment_id = refund_entity.get("payment_id") or (payment_entity or {}).get("id")
+    if not gateway_id or not payment_id:
+        log.warning("refund webhook %s without refund or payment id ignored", event)
+        return
+    status = {
+        "refund.processed": "processed",
+        "refund.failed": "failed",
+        "refund.created": refund_entity.get("status") or "pending",
+    }.get(event)
+    if status is None:
+        return
+    entity = {**refund_entity, "status": status}
+    with transaction.atomic():
+        payment = Payment.objects.filter(gateway_payment_id=payment_id).first()
+        if payment is None:
+            log.warning("refund webhook %s for unknown payment %s ignored", gateway_id, payment_id)
+            return
+        order = Order.objects.select_for_update().get(pk=payment.order_id)
+        if _is_automatic_refund(order, payment, refund_entity):
+            return  # payments' own refund of a late or duplicate payment: it keeps its books
+        refund = _match_refund(order, refund_entity)
+        if refund is None:
+            if status == "failed":
+                log.info("failed dashboard refund %s for %s ignored", gateway_id, order.reference)
+                return
+            refund = _dashboard_refund(order, payment, refund_entity, now)
+            _record(refund, "seen by webhook", source="webhook", detail=gateway_id)
+        else:
+            refund = Refund.objects.select_for_update().get(pk=refund.pk)
+        _apply_gateway_state(refund, order, entity, source="webhook", now=now)
+
+
+def _is_automatic_refund(order: Order, payment: Payment, refund_entity: dict) -> bool:
+    """Payments refunds a payment that bought nothing (late after the cohort filled, or a
+    second payment of a paid order) by itself, with receipt `auto-<order pk>`."""
+    if refund_entity.get("receipt") == f"auto-{order.pk}":
+        return True
+    if order.auto_refund_id and refund_entity.get("id") == order.auto_refund_id:
+        return True
+    return bool(
+        order.auto_refund_payment_id
+        and payment.gateway_payment_id == order.auto_refund_payment_id
+        and payment.gateway_payment_id != order.paid_with_payment_id
+    )
+
+
+def _match_refund(order: Order, refund_entity: dict) -> Refund | None:
+    gateway_id = refund_entity.get("id")
+    refund = Refund.objects.filter(gateway_refund_id=gateway_id).first()
+    if refund:
+        return refund
+    reference = refund_entity.get("receipt") or (refund_entity.get("notes") or {}).get(
+        "refund_reference"
+    )
+    if reference:
+        return Refund.objects.filter(order=order, reference=reference).first()
+    return None
+
+
+def _dashboard_refund(order: Order, payment: Payment, refund_entity: dict, now) -> Refund:
+    """A refund someone made in the Razorpay dashboard: it happened, so it is recorded as is."""
+    return Refund.objects.create(
+        order=order,
+        payment=payment,
+        amount_minor=int(refund_entity.get("amount") or 0),
+        currency=refund_entity.get("currency") or order.currency,
+        channel=Refund.Channel.RAZORPAY,
+        origin=Refund.Origin.GATEWAY,
+        gateway_refund_id=refund_entity.get("id"),
+        approved_at=now,
+        state=Refund.State.PROCESSING,
+        processing_started_at=now,
+        # It ends the enrollment only when it completes the order's refund.
+        ends_enrollment=False,
+        note="Made in the Razorpay dashboard.",
+        created_at=now,
+    )
+
+
+def retry_failed_refunds(*, now=None) -> int:
+    """The worker's pass: re-send failed refunds whose retry time has come, and ask Razorpay
+    about refunds processing for longer than REFUNDS_RECONCILE_MINUTES (a lost webhook).
+    Returns how many refunds it looked at."""
+    now = now or timezone.now()
+    due = list(
+        Refund.objects.filter(
+            state=Refund.State.FAILED,
+            channel=Refund.Channel.RAZORPAY,
+            next_attempt_at__lte=now,
+        ).values_list("pk", flat=True)[:100]
+    )
+    for refund_id in due:
+        process_refund(refund_id=refund_id, now=now)
+    stale = list(
+        Refund.objects.filter(
+            state=Refund.State.PROCESSING,
+            channel=Refund.Channel.RAZORPAY,
+            processing_started_at__lte=now - timedelta(minutes=settings.REFUNDS_RECONCILE_MINUTES),
+        ).values_list("pk", flat=True)[:100]
+    )
+    for refund_id in stale:
+        reconcile_refund(refund_id=refund_id, now=now)
+    return len(due) + len(stale)
+
+
+def reconcile_refund(*, refund_id: int, now=None) -> Refund:
+    """Ask Razorpay where a processing refund stands and record it (no lock over the call)."""
+    now = now or timezone.now()
+    refund = Refund.objects.select_related("payment").get(pk=refund_id)
+    if refund.state != Refund.State.PROCESSING or refund.payment is None:
+        return refund
+    payment_id = refund.payment.gateway_payment_id
+    try:
+        if refund.gateway_refund_id:
+            entity = gateway.fetch_refund(payment_id=payment_id, refund_id=refund.gateway_refund_id)
+        else:
+            entity = _find_at_gateway(payment_id, refund.reference)
+    except gateway.GatewayError as exc:
+        log.warning("reconciling refund %s failed: %s", refund.reference, exc)
+        return refund
+    if entity is None:
+        # We claimed it but Razorpay never got it (the worker died mid-way): send it again.
+        return _record_failure(
+            refund_id, Refund.FailureKind.UNAVAILABLE, "Razorpay has no refund with our receipt."
+        )
+    return _record_gateway_answer(refund_id, entity, source="worker", now=now)

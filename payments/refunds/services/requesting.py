@@ -1,0 +1,272 @@
+"""Refunds asked for by the learner or made by the instructor, approvals and manual
+(wire/PayPal) settlement."""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from cohorts.models import Enrollment
+from payments.models import Order
+
+from ..models import Refund
+from ..money import format_money
+from ..policy import refund_eligibility
+from .emails import _email_instructor, _email_learner
+from .errors import InvalidRefundState, OverRefund, RefundError, RefundRefused
+from .ledger import (
+    PAID_ORDER_STATES,
+    _locked_refund,
+    _mark_processed,
+    _new_refund,
+    _paid_order_for_enrollment,
+    _queue_processing,
+    _record,
+    refundable_minor,
+)
+
+
+def request_refund(*, enrollment_id: int, user, reason: str = "", now=None) -> Refund:
+    """The learner's one-button refund request for their enrollment.
+
+    Rule: the policy in `policy.refund_eligibility` (14 days after the cohort starts, IST; the
+    self-paced pass never). Within it the whole amount left on the order is refunded,
+    approved at once unless `REFUNDS_REQUIRE_APPROVAL` is on; outside it `RefundRefused` says
+    why. Lock: the enrollment's paid Order. A second request (double click, retried POST)
+    returns the refund the first one made. Side effects on commit: emails, and the gateway
+    refund queued when approved.
+    """
+    now = now or timezone.now()
+    reason = (reason or "").strip()[:2000]
+    with transaction.atomic():
+        enrollment = (
+            Enrollment.objects.select_related("product", "cohort")
+            .filter(pk=enrollment_id, user=user)
+            .first()
+        )
+        if enrollment is None:
+            raise RefundRefused("We could not find that enrollment on your account.")
+        order = _paid_order_for_enrollment(enrollment, lock=True)
+        if order is None:
+            raise RefundRefused("We could not find a payment for this enrollment.")
+        existing = (
+            order.refunds.filter(origin=Refund.Origin.LEARNER)
+            .exclude(state=Refund.State.DECLINED)
+            .first()
+        )
+        if existing:
+            return existing
+        enrollment.refresh_from_db(fields=["state"])
+        eligibility = refund_eligibility(enrollment, now)
+        if not eligibility.allowed:
+            raise RefundRefused(eligibility.reason)
+        declined = order.refunds.filter(
+            origin=Refund.Origin.LEARNER, state=Refund.State.DECLINED
+        ).first()
+        if declined:
+            raise RefundRefused(
+                "The instructor declined your refund request"
+                + (f": {declined.note}" if declined.note else ".")
+            )
+        amount = refundable_minor(order)
+        if amount <= 0:
+            raise RefundRefused("This payment has already been refunded.")
+        auto = not settings.REFUNDS_REQUIRE_APPROVAL
+        refund = _new_refund(
+            order=order,
+            amount_minor=amount,
+            origin=Refund.Origin.LEARNER,
+            now=now,
+            reason=reason,
+            requested_by=user,
+            approved_at=now if auto else None,
+        )
+        _record(
+            refund,
+            "requested",
+            source="learner",
+            actor=user,
+            detail="approved by the refund policy" if auto else "waiting for approval",
+        )
+        transaction.on_commit(lambda: _email_learner(refund.pk, "requested"))
+        if auto:
+            _queue_processing(refund)
+        else:
+            transaction.on_commit(lambda: _email_instructor(refund.pk, "awaiting_approval"))
+        return refund
+
+
+def refund_from_admin(
+    *,
+    order_id: int,
+    admin_user,
+    amount_minor: int | None = None,
+    note: str = "",
+    ends_enrollment: bool | None = None,
+    bank_reference: str = "",
+    now=None,
+) -> Refund:
+    """The instructor refunds an order, in full (`amount_minor=None`) or in part, in or out of
+    the policy window.
+
+    Rule: never more than what is left to refund (`OverRefund`). `ends_enrollment` defaults to
+    "this refund completes the order's refund". Wire/PayPal orders are refunded by hand: give
+    `bank_reference` to record the transfer at once, or record it later. Lock: the Order.
+    Side effects on commit: the gateway refund is queued (Razorpay orders).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        if order.state not in PAID_ORDER_STATES:
+            raise RefundRefused(f"Order {order.reference} is not paid; there is nothing to refund.")
+        left = refundable_minor(order)
+        if left <= 0:
+            raise OverRefund(f"Order {order.reference} has nothing left to refund.")
+        amount = left if amount_minor is None else int(amount_minor)
+        if amount <= 0:
+            raise RefundError("A refund must be more than zero.")
+        if amount > left:
+            raise OverRefund(
+                f"At most {format_money(left, order.currency)} is left to refund on order "
+                f"{order.reference}."
+            )
+        if ends_enrollment is None:
+            ends_enrollment = amount == left
+        refund = _new_refund(
+            order=order,
+            amount_minor=amount,
+            origin=Refund.Origin.ADMIN,
+            now=now,
+            note=(note or "").strip(),
+            requested_by=admin_user,
+            approved_by=admin_user,
+            approved_at=now,
+            ends_enrollment=ends_enrollment,
+        )
+        _record(
+            refund,
+            "created",
+            source="admin",
+            actor=admin_user,
+            detail=f"{format_money(amount, order.currency)}; {refund.note}",
+        )
+        if refund.channel == Refund.Channel.MANUAL:
+            if bank_reference.strip():
+                _settle_by_hand(refund, order, bank_reference.strip(), admin_user, now)
+        else:
+            _queue_processing(refund)
+        return refund
+
+
+def approve_refund(*, refund_id: int, admin_user, now=None) -> Refund:
+    """Approve a learner's request that waits for the instructor; queue its gateway refund."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        refund = _locked_refund(refund_id)
+        if not refund.awaiting_approval:
+            if refund.approved_at is not None and refund.state != Refund.State.DECLINED:
+                return refund
+            raise InvalidRefundState(f"Refund {refund.reference} is {refund.get_state_display()}.")
+        refund.approved_at = now
+        refund.approved_by = admin_user
+        refund.save(update_fields=["approved_at", "approved_by", "updated_at"])
+        _record(refund, "approved", source="admin", actor=admin_user)
+        _queue_processing(refund)
+        return refund
+
+
+def decline_refund(*, refund_id: int, admin_user, note: str = "", now=None) -> Refund:
+    """Decline a refund that has not reached the gateway; its amount is free again.
+
+    A refund already processing at Razorpay or processed cannot be declined.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        refund = _locked_refund(refund_id)
+        if refund.state == Refund.State.DECLINED:
+            return refund
+        if refund.state not in (Refund.State.REQUESTED, Refund.State.FAILED):
+            raise InvalidRefundState(
+                f"Refund {refund.reference} is {refund.get_state_display()} and cannot be declined."
+            )
+        refund.state = Refund.State.DECLINED
+        refund.declined_at = now
+        refund.next_attempt_at = None
+        if note.strip():
+            refund.note = note.strip()
+        refund.approved_by = refund.approved_by or admin_user
+        refund.save(
+            update_fields=[
+                "state",
+                "declined_at",
+                "next_attempt_at",
+                "note",
+                "approved_by",
+                "updated_at",
+            ]
+        )
+        _record(refund, "declined", source="admin", actor=admin_user, detail=note)
+        if refund.origin == Refund.Origin.LEARNER:
+            transaction.on_commit(lambda: _email_learner(refund.pk, "declined"))
+        return refund
+
+
+def retry_refund(*, refund_id: int, admin_user=None, now=None) -> Refund:
+    """Send a failed refund to the gateway again now (admin action); the worker does the same
+    on its own for failures that may pass."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        refund = _locked_refund(refund_id)
+        if refund.state != Refund.State.FAILED or refund.channel != Refund.Channel.RAZORPAY:
+            raise InvalidRefundState(
+                f"Only a failed Razorpay refund can be retried; {refund.reference} is "
+                f"{refund.get_state_display()}."
+            )
+        refund.next_attempt_at = now
+        refund.save(update_fields=["next_attempt_at", "updated_at"])
+        _record(refund, "retry requested", source="admin", actor=admin_user)
+        _queue_processing(refund)
+        return refund
+
+
+def record_manual_refund(*, refund_id: int, bank_reference: str, admin_user, now=None) -> Refund:
+    """The instructor paid the money back by hand (wire, PayPal, or settling a failed gateway
+    refund): record the bank reference and mark the refund processed, with its consequences.
+
+    A refund that Razorpay may still be working on (processing) cannot be settled by hand.
+    """
+    now = now or timezone.now()
+    bank_reference = (bank_reference or "").strip()
+    if not bank_reference:
+        raise RefundError("Enter the bank or PayPal reference of the transfer.")
+    with transaction.atomic():
+        refund = _locked_refund(refund_id)
+        if refund.state == Refund.State.PROCESSED:
+            if refund.manual_reference == bank_reference:
+                return refund
+            raise InvalidRefundState(f"Refund {refund.reference} is already processed.")
+        if refund.state not in (Refund.State.REQUESTED, Refund.State.FAILED):
+            raise InvalidRefundState(
+                f"Refund {refund.reference} is {refund.get_state_display()}; wait for the "
+                "gateway's answer before settling it by hand."
+            )
+        order = Order.objects.get(pk=refund.order_id)  # locked by _locked_refund
+        _settle_by_hand(refund, order, bank_reference, admin_user, now)
+        return refund
+
+
+def _settle_by_hand(refund: Refund, order: Order, bank_reference: str, admin_user, now) -> None:
+    refund.manual_reference = bank_reference
+    if refund.approved_at is None:
+        refund.approved_at, refund.approved_by = now, admin_user
+    refund.next_attempt_at = None
+    refund.save(
+        update_fields=[
+            "manual_reference",
+            "approved_at",
+            "approved_by",
+            "next_attempt_at",
+            "updated_at",
+        ]
+    )
+    _record(refund, "settled by hand", source="admin", actor=admin_user, detail=bank_reference)
+    _mark_processed(refund, order, now=now, source="admin")
