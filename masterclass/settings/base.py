@@ -281,8 +281,9 @@ DEMO_STEPS = [
     "cohorts.demo.load",
     "payments.demo.load",
     "payments.invoicing.demo.load",
-    "mentorship.demo.load",
     "masterclass.demo.load",
+    # After the demo learner and their enrollment exist (masterclass.demo), so it can book.
+    "mentorship.demo.load",
 ]
 
 LOG_FORMAT = env("LOG_FORMAT", default="plain")  # "json" in production
