@@ -169,12 +169,12 @@ def test_recordings_empty(learner, page):
 def test_mentorship_section(everything, page):
     html = section(page(), "mentorship")
     assert "October 2022 cohort" in html and "1 of 3" in html  # one call booked
-    assert "Your next calls" in html and "meeting link" in html
+    assert "Your next call" in html and "meeting link" in html
     assert reverse("mentorship:slots") in html
 
 
 def test_mentorship_empty(learner, page):
-    assert "1:1 calls come with a cohort seat or the self-paced pass" in section(
+    assert "they come with a confirmed cohort seat or the self-paced pass" in section(
         page(), "mentorship"
     )
 
