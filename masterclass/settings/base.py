@@ -272,6 +272,7 @@ SCHEDULED_TASKS = [
     ("mentorship.tasks.send_booking_reminders", 600),
     ("mentorship.tasks.withdraw_orphaned_bookings", 300),
     ("payments.refunds.tasks.retry_failed_refunds", 300),
+    ("masterclass.learning.tasks.send_feedback_invitations", 900),
 ]
 
 # --- demo data: `manage.py load_demo` runs these functions in order; each must be idempotent.

@@ -106,14 +106,22 @@ def test_instructor_issues_one_with_one_click_and_it_verifies_publicly(
     assert certificate.code in content
 
 
-def test_learner_downloads_the_issued_certificate_from_the_dashboard(
-    learner_client, learner, august
+def test_learner_is_emailed_and_downloads_the_issued_certificate_from_the_dashboard(
+    learner_client, learner, august, mailoutbox, django_capture_on_commit_callbacks
 ):
     from masterclass.learning import services
 
     certificate = CertificateRequestFactory(enrollment=enroll(learner, august))
-    services.issue_certificate(certificate_id=certificate.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.issue_certificate(certificate_id=certificate.pk)
+        services.issue_certificate(certificate_id=certificate.pk)  # a double click
     certificate.refresh_from_db()
+
+    [email] = mailoutbox
+    assert email.to == [learner.email]
+    assert "August 2022" in email.subject
+    assert reverse("learning:verify_certificate", args=[certificate.code]) in email.body
+    assert reverse("learning:certificate_pdf", args=[certificate.code]) in email.body
 
     dashboard = learner_client.get(reverse("dashboard")).content.decode()
     assert reverse("learning:certificate_pdf", args=[certificate.code]) in dashboard
