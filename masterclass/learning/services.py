@@ -139,6 +139,14 @@ def issue_certificates(*, certificate_ids, issued_by=None) -> tuple[int, list[st
     return issued, problems
 
 
+def issue_requested_for_cohort(*, cohort_id: int, issued_by=None) -> tuple[int, list[str]]:
+    """Issue every waiting request of one cohort (the instructor's bulk button)."""
+    waiting = Certificate.objects.filter(
+        enrollment__cohort_id=cohort_id, state=Certificate.State.REQUESTED
+    ).values_list("pk", flat=True)
+    return issue_certificates(certificate_ids=list(waiting), issued_by=issued_by)
+
+
 # --- feedback ---------------------------------------------------------------------------
 
 

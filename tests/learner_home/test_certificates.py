@@ -179,3 +179,28 @@ def test_an_invalid_code_is_the_not_found_page(client, august):
     Enrollment.objects.filter(pk=issued.enrollment_id).update(state=Enrollment.State.REFUNDED)
     response = client.get(reverse("learning:verify_certificate", args=[issued.code]))
     assert response.status_code == 404
+
+
+def test_instructor_issues_a_whole_cohort_with_one_button(admin_client, course, august, april):
+    august_requests = [CertificateRequestFactory(enrollment__cohort=august) for _ in range(3)]
+    april_request = CertificateRequestFactory(enrollment__cohort=april)
+
+    listing = admin_client.get(reverse("admin:learning_certificate_changelist"))
+    text = listing.content.decode()
+    assert "Issue all 3 for August 2022" in text and "Issue all 1 for April 2022" in text
+
+    response = admin_client.post(
+        reverse("admin:learning_certificate_issue_cohort", args=[august.pk]), follow=True
+    )
+    assert "Issued 3 certificate(s)." in response.content.decode()
+    assert all(
+        Certificate.objects.get(pk=c.pk).state == Certificate.State.ISSUED for c in august_requests
+    )
+    april_request.refresh_from_db()
+    assert april_request.state == Certificate.State.REQUESTED
+    assert "Issue all 3 for August 2022" not in response.content.decode()
+
+    # A GET (a link followed by a crawler) issues nothing.
+    admin_client.get(reverse("admin:learning_certificate_issue_cohort", args=[april.pk]))
+    april_request.refresh_from_db()
+    assert april_request.state == Certificate.State.REQUESTED
