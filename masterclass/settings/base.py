@@ -273,6 +273,7 @@ SCHEDULED_TASKS = [
     ("mentorship.tasks.withdraw_orphaned_bookings", 300),
     ("payments.refunds.tasks.retry_failed_refunds", 300),
     ("payments.invoicing.tasks.render_missing_pdfs", 300),
+    ("masterclass.learning.tasks.send_feedback_invitations", 900),
 ]
 
 # --- demo data: `manage.py load_demo` runs these functions in order; each must be idempotent.
