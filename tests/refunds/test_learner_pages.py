@@ -117,3 +117,22 @@ def test_dashboard_section_shows_deadline_reason_and_status(
     html = render_to_string("refunds/_dashboard_section.html", {"summary": summaries[live.pk]})
     assert "sent to you by bank transfer" in html
     assert "Request a refund" not in html
+
+
+def test_after_a_partial_refund_the_learner_can_still_ask_for_the_rest(
+    learner, wire_paid, admin_user
+):
+    from payments.refunds.services import refund_from_admin
+
+    enrollment, order = wire_paid
+    refund_from_admin(
+        order_id=order.pk,
+        admin_user=admin_user,
+        amount_minor=100_000,
+        note="Goodwill",
+        bank_reference="UTR-9",
+    )
+    summary = refund_summary_for_user(learner, now=ist(2022, 10, 5))[enrollment.pk]
+    assert summary.can_request
+    assert summary.status == "refunded"
+    assert summary.status_text.startswith("₹1,000.00 refunded on")
