@@ -111,3 +111,27 @@ def test_learners_cannot_reach_the_desk(learner_client):
     response = learner_client.get(reverse("admin:refunds_refund_new"))
     assert response.status_code == 302
     assert "/login/" in response["Location"]
+
+
+def test_retry_action_sends_a_failed_refund_again(
+    admin_client, bought, learner, razorpay_sandbox, django_capture_on_commit_callbacks
+):
+    enrollment, _, _ = bought
+    razorpay_sandbox.set_faults(api_errors={"refunds.create": {"status": 502, "times": 1}})
+    with django_capture_on_commit_callbacks(execute=True):
+        refund = request_refund(enrollment_id=enrollment.pk, user=learner)
+    refund.refresh_from_db()
+    assert refund.state == Refund.State.FAILED
+    listing = admin_client.get(reverse("admin:refunds_refund_changelist") + "?state=failed")
+    assert refund.reference in listing.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:refunds_refund_changelist"),
+            {"action": "retry_selected", "_selected_action": [refund.pk]},
+            follow=True,
+        )
+    assert "1 refund(s) sent to the gateway again." in response.content.decode()
+    refund.refresh_from_db()
+    assert refund.state == Refund.State.PROCESSED
+    assert refund.events.filter(action="retry requested").exists()
