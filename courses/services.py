@@ -4,6 +4,7 @@ revision that invalidates cached public pages."""
 import logging
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .models import ContentRevision, NewsletterSubscriber, _new_token
-from .selectors import CONTENT_REVISION_ID
+from .selectors import CONTENT_REVISION_CACHE_KEY, CONTENT_REVISION_ID
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +24,9 @@ class UnknownSubscription(Exception):
 
 def bump_content_revision() -> None:
     """Count one catalogue edit. Runs inside the edit's transaction, so the new number becomes
-    visible together with the edited rows and never before them."""
+    visible together with the edited rows and never before them; the cached copy is dropped
+    now and again on commit (a reader between the two may re-cache the old number for at most
+    CONTENT_REVISION_CHECK_SECONDS)."""
     updated = ContentRevision.objects.filter(pk=CONTENT_REVISION_ID).update(number=F("number") + 1)
     if not updated:
         try:
@@ -31,6 +34,8 @@ def bump_content_revision() -> None:
                 ContentRevision.objects.create(pk=CONTENT_REVISION_ID, number=1)
         except IntegrityError:
             ContentRevision.objects.filter(pk=CONTENT_REVISION_ID).update(number=F("number") + 1)
+    cache.delete(CONTENT_REVISION_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(CONTENT_REVISION_CACHE_KEY))
 
 
 def _absolute(path: str) -> str:

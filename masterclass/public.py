@@ -8,6 +8,7 @@ of queries, however long the outline or the testimonial list.
 """
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -19,7 +20,7 @@ from django.utils import timezone
 from cohorts.models import Cohort
 from cohorts.selectors import seat_count
 from courses.models import Course, Currency, OutlineWeek, Product
-from courses.selectors import content_revision
+from courses.selectors import cached_content_revision
 
 CURRENCIES = (Currency.INR.value, Currency.USD.value)
 DEFAULT_CURRENCY = Currency.INR.value
@@ -84,6 +85,17 @@ def catalogue_for(*, revision: int, course_id: int | None = None) -> Catalogue |
     return catalogue
 
 
+def featured_course_id(*, revision: int) -> int | None:
+    """The id of the course the landing page shows, cached per content revision (a small
+    value, so a warm page does not unpickle the whole catalogue)."""
+    key = f"public:featured-course:{revision}"
+    course_id = cache.get(key)
+    if course_id is None:
+        course_id = _featured_course_query().values_list("pk", flat=True).first() or 0
+        cache.set(key, course_id, settings.PUBLIC_PAGE_CACHE_SECONDS)
+    return course_id or None
+
+
 @dataclass(frozen=True)
 class CohortStatus:
     """What a visitor may do about a cohort right now."""
@@ -125,12 +137,13 @@ def cohort_status(cohort: Cohort, *, now=None) -> CohortStatus:
         return CohortStatus("waitlist", cohort.capacity)
     if state != Cohort.AdmissionState.OPEN:
         return CohortStatus("closed", cohort.capacity)
-    seats = seat_count(cohort, now=now)
-    if cohort.early_access_until and cohort.early_access_until > now:
-        return CohortStatus("early_access", cohort.capacity, seats.free)
-    if seats.free_for_public <= 0:
+    # Same order as cohorts.selectors.public_state: full first, then early access.
+    left = seat_count(cohort, now=now).free_for_public
+    if left <= 0:
         return CohortStatus("full", cohort.capacity, 0)
-    return CohortStatus("open", cohort.capacity, seats.free_for_public)
+    if cohort.early_access_until and cohort.early_access_until > now:
+        return CohortStatus("early_access", cohort.capacity, left)
+    return CohortStatus("open", cohort.capacity, left)
 
 
 _ACTIVE = (Cohort.AdmissionState.OPEN, Cohort.AdmissionState.WAITLIST)
@@ -181,4 +194,119 @@ def cohort_schedule(cohort: Cohort) -> Schedule:
 
 
 def page_revision() -> int:
-    return content_revision()
+    return cached_content_revision()
+
+
+@dataclass
+class LiveCohorts:
+    """The course's visible cohorts and the featured one's status, as of `stamp`."""
+
+    stamp: str
+    cohorts: list
+    featured: dict | None
+
+
+def _card(cohort: Cohort | None, *, now=None) -> dict | None:
+    if cohort is None:
+        return None
+    return {
+        "cohort": cohort,
+        "status": cohort_status(cohort, now=now),
+        "schedule": cohort_schedule(cohort),
+    }
+
+
+def _short_cached(key: str, compute):
+    seconds = settings.PUBLIC_SEATS_CACHE_SECONDS
+    if seconds <= 0:
+        return compute()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
+
+
+def live_cohorts(course_id: int) -> LiveCohorts:
+    """Visible cohorts and the featured one's seats/state; at most PUBLIC_SEATS_CACHE_SECONDS
+    old. Costs 1 query (+3 for an open cohort) when read afresh."""
+
+    def compute():
+        cohorts = public_cohorts(course_id)
+        live = LiveCohorts(
+            stamp=secrets.token_hex(8), cohorts=cohorts, featured=_card(featured_cohort(cohorts))
+        )
+        if settings.PUBLIC_SEATS_CACHE_SECONDS > 0:
+            cache.set(
+                f"public:live-stamp:{course_id}", live.stamp, settings.PUBLIC_SEATS_CACHE_SECONDS
+            )
+        return live
+
+    return _short_cached(f"public:live:{course_id}", compute)
+
+
+def live_cohorts_stamp(course_id: int) -> str:
+    """Just the stamp of `live_cohorts` (what a cached page is keyed on): a short string, so a
+    warm page does not unpickle the cohorts."""
+    if settings.PUBLIC_SEATS_CACHE_SECONDS <= 0:
+        return live_cohorts(course_id).stamp
+    stamp = cache.get(f"public:live-stamp:{course_id}")
+    return stamp if stamp is not None else live_cohorts(course_id).stamp
+
+
+def live_cohort(slug: str) -> LiveCohorts | None:
+    """One visible cohort by slug with its status (None for unknown or draft cohorts)."""
+
+    def compute():
+        cohort = (
+            Cohort.objects.exclude(admission_state=Cohort.AdmissionState.DRAFT)
+            .filter(slug=slug)
+            .first()
+        )
+        if cohort is None:
+            return _MISSING
+        return LiveCohorts(stamp=secrets.token_hex(8), cohorts=[cohort], featured=_card(cohort))
+
+    value = _short_cached(f"public:live-cohort:{slug}", compute)
+    return None if value is _MISSING or value == _MISSING else value
+
+
+_MISSING = "missing"
+
+# Placeholders rendered into a cached page and swapped per request for the visitor's own CSRF
+# token and CSP nonce.
+CSRF_PLACEHOLDER = "csrf-token-placeholder-7f3a"
+NONCE_PLACEHOLDER = "csp-nonce-placeholder-7f3a"
+
+
+def page_is_shareable(request) -> bool:
+    """A page may be served from the shared page cache to an anonymous visitor with no
+    messages waiting; anyone else gets it rendered for them."""
+    from django.contrib.messages import get_messages
+
+    if request.user.is_authenticated:
+        return False
+    return len(get_messages(request)) == 0
+
+
+def render_shared(request, *, key: str, template: str, context: dict) -> str:
+    """Render `template`, or take it from the cache under `key`, with this request's CSRF token
+    and CSP nonce put in. `context` may be a callable (only called on a miss)."""
+    from django.middleware.csrf import get_token
+    from django.template.loader import render_to_string
+
+    html = cache.get(key)
+    if html is None:
+        real_nonce = getattr(request, "csp_nonce", "")
+        request.csp_nonce = NONCE_PLACEHOLDER
+        try:
+            ctx = context() if callable(context) else context
+            html = render_to_string(
+                template, {**ctx, "csrf_token": CSRF_PLACEHOLDER}, request=request
+            )
+        finally:
+            request.csp_nonce = real_nonce
+        cache.set(key, html, settings.PUBLIC_PAGE_CACHE_SECONDS)
+    return html.replace(CSRF_PLACEHOLDER, get_token(request)).replace(
+        NONCE_PLACEHOLDER, getattr(request, "csp_nonce", "")
+    )

@@ -2,12 +2,11 @@
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from cohorts.models import Cohort
 from courses.forms import NewsletterForm
 from masterclass import __version__, public
 
@@ -25,73 +24,76 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok", "version": __version__})
 
 
-def _cohort_card(cohort: Cohort | None):
-    if cohort is None:
-        return None
-    return {
-        "cohort": cohort,
-        "status": public.cohort_status(cohort),
-        "schedule": public.cohort_schedule(cohort),
-    }
+def _page(request, *, key: str, template: str, context):
+    """Serve an anonymous visitor from the page cache; render for everyone else."""
+    if public.page_is_shareable(request):
+        html = public.render_shared(request, key=key, template=template, context=context)
+        return HttpResponse(html)
+    return render(request, template, context() if callable(context) else context)
 
 
 @require_GET
 def landing(request):
     """The course page: hero, upcoming cohort, pricing, outline, instructor, testimonials, FAQ.
 
-    Fixed query count: content revision (1) + cohorts (1) + seats of an open cohort (3), plus
-    7 on a cold catalogue cache.
+    Catalogue content is cached per content revision, cohort seats/states for a few seconds,
+    and the whole page for anonymous visitors under both; so the page costs a fixed number of
+    queries (none when warm) whatever the size of the catalogue.
     """
     revision = public.page_revision()
-    catalogue = public.catalogue_for(revision=revision)
-    if catalogue is None:
+    course_id = public.featured_course_id(revision=revision)
+    if course_id is None:
         return render(request, "landing_empty.html")
-    cohorts = public.public_cohorts(catalogue.course.pk)
-    featured = public.featured_cohort(cohorts)
-    return render(
-        request,
-        "landing.html",
-        {
+    stamp = public.live_cohorts_stamp(course_id)
+    currency = public.currency_from(request)
+
+    def context():
+        # Only on a page-cache miss: the catalogue is the bulk of the page.
+        live = public.live_cohorts(course_id)
+        catalogue = public.catalogue_for(revision=revision, course_id=course_id)
+        if catalogue is None:
+            raise Http404("No course")
+        return {
             "catalogue": catalogue,
             "course": catalogue.course,
             "revision": revision,
-            "currency": public.currency_from(request),
-            "featured": _cohort_card(featured),
-            "other_cohorts": [c for c in cohorts if c != featured],
+            "currency": currency,
+            "featured": live.featured,
+            "other_cohorts": [c for c in live.cohorts if c != (live.featured or {}).get("cohort")],
             "newsletter_form": NewsletterForm(),
             "cache_seconds": settings.PUBLIC_PAGE_CACHE_SECONDS,
-        },
-    )
+        }
+
+    key = f"public:page:landing:{revision}:{course_id}:{stamp}:{currency}"
+    return _page(request, key=key, template="landing.html", context=context)
 
 
 @require_GET
 def cohort_detail(request, slug):
     """One cohort: dates, schedule, seats or state, what a seat includes, the outline."""
-    cohort = (
-        Cohort.objects.exclude(admission_state=Cohort.AdmissionState.DRAFT)
-        .filter(slug=slug)
-        .first()
-    )
-    if cohort is None:
+    live = public.live_cohort(slug)
+    if live is None:
         raise Http404("No such cohort")
+    cohort = live.featured["cohort"]
     revision = public.page_revision()
-    catalogue = public.catalogue_for(revision=revision, course_id=cohort.course_id)
-    if catalogue is None:
-        raise Http404("No such course")
-    product = next((p for p in catalogue.products if p.pk == cohort.product_id), None)
-    return render(
-        request,
-        "cohort_detail.html",
-        {
+    currency = public.currency_from(request)
+
+    def context():
+        catalogue = public.catalogue_for(revision=revision, course_id=cohort.course_id)
+        if catalogue is None:
+            raise Http404("No such course")
+        return {
             "catalogue": catalogue,
             "course": catalogue.course,
             "revision": revision,
-            "currency": public.currency_from(request),
-            "featured": _cohort_card(cohort),
-            "product": product,
+            "currency": currency,
+            "featured": live.featured,
+            "product": next((p for p in catalogue.products if p.pk == cohort.product_id), None),
             "cache_seconds": settings.PUBLIC_PAGE_CACHE_SECONDS,
-        },
-    )
+        }
+
+    key = f"public:page:cohort:{revision}:{cohort.pk}:{live.stamp}:{currency}"
+    return _page(request, key=key, template="cohort_detail.html", context=context)
 
 
 def dashboard(request):

@@ -105,7 +105,7 @@ def send_booking_reminder(booking_id: int) -> None:
     )
     _send(
         to=settings.INSTRUCTOR_EMAIL,
-        subject=f"Tomorrow: 1:1 with {booking.user.get_full_name()} "
+        subject=f"Coming up: 1:1 with {booking.user.get_full_name()} "
         f"at {_short(when, context['instructor_tz'])}",
         template="mentorship/email/booking_reminder_instructor.txt",
         context=context,

@@ -1,5 +1,6 @@
 import re
 from datetime import time
+from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from django import forms
@@ -18,13 +19,19 @@ WEEKDAYS = [
 ]
 
 
+@lru_cache(maxsize=1)
+def _zones() -> frozenset[str]:
+    # available_timezones() walks the tz database on disk; once per process is enough.
+    return frozenset(available_timezones())
+
+
 def time_zone_choices():
-    return [(name, name) for name in sorted(available_timezones())]
+    return [(name, name) for name in sorted(_zones())]
 
 
 def valid_time_zone(name: str | None, default: str) -> str:
     """`name` if it is a known IANA zone, else `default` (never raises)."""
-    if name and name in available_timezones():
+    if name and name in _zones():
         return name
     return default
 

@@ -3,7 +3,7 @@
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -81,6 +81,16 @@ def entitlements_for(user) -> list[Entitlement]:
     return [entitlement_for(e, e.calls_used) for e in enrollments]
 
 
+def user_time_zone(user) -> str:
+    """The learner's profile zone if it is a real IANA zone, else the instructor's."""
+    name = getattr(user, "time_zone", "") or ""
+    try:
+        ZoneInfo(name)
+    except (ValueError, KeyError, ZoneInfoNotFoundError):
+        return settings.MENTORSHIP_TIME_ZONE
+    return name if name else settings.MENTORSHIP_TIME_ZONE
+
+
 def open_slots(*, now=None):
     """Slots a learner may book now: far enough ahead, within the horizon, not taken."""
     now = now or timezone.now()
@@ -120,8 +130,10 @@ def bookings_for_user(user, *, now=None) -> dict:
 def dashboard_summary(user, *, now=None) -> dict:
     """What the learner's dashboard shows about 1:1 calls, in two queries.
 
-    Keys: `entitlements` (list of Entitlement), `calls_left` (usable calls across them),
-    `upcoming` (booked calls not yet over, soonest first), `has_entitlement`, `can_book`.
+    Keys: `entitlements` (list of Entitlement), `calls_total` and `calls_used` across them,
+    `calls_left` (usable: not spent and not expired),
+    `upcoming` (booked calls not yet over, soonest first), `has_entitlement`, `can_book`,
+    `time_zone` (the learner's zone, or the instructor's if theirs is unknown) and `now`.
     """
     now = now or timezone.now()
     entitlements = entitlements_for(user)
@@ -141,10 +153,13 @@ def dashboard_summary(user, *, now=None) -> dict:
     calls_left = sum(e.calls_left for e in entitlements if not e.is_expired(now))
     return {
         "entitlements": entitlements,
+        "calls_total": sum(e.calls_total for e in entitlements),
+        "calls_used": sum(e.calls_used for e in entitlements),
         "calls_left": calls_left,
         "upcoming": upcoming,
         "has_entitlement": bool(entitlements),
         "can_book": calls_left > 0,
+        "time_zone": user_time_zone(user),
         "now": now,
     }
 

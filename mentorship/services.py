@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from cohorts.models import Enrollment
 
-from . import emails
+from . import tasks
 from .models import Booking, Slot
 from .selectors import entitlement_for
 
@@ -184,7 +184,7 @@ def book_slot(*, user, slot_id: int, topic: str, now=None) -> Booking:
                 user=user, enrollments=enrollments, slot_id=slot_id, topic=topic, now=now
             )
             log.info("mentorship booking %s: %s booked slot %s", booking.pk, user.pk, slot_id)
-            transaction.on_commit(lambda: emails.send_booking_confirmation(booking.pk))
+            transaction.on_commit(lambda: tasks.email_booking_confirmation.enqueue(booking.pk))
             return booking
     except OperationalError as exc:
         raise _busy(exc) from exc
@@ -234,7 +234,7 @@ def cancel_booking(*, booking_id: int, user, now=None) -> Booking:
         booking.ics_sequence += 1
         booking.save(update_fields=["state", "ended_at", "end_reason", "ics_sequence"])
         log.info("mentorship booking %s cancelled (%s)", booking.pk, booking.state)
-        transaction.on_commit(lambda: emails.send_booking_cancellation(booking.pk))
+        transaction.on_commit(lambda: tasks.email_booking_cancellation.enqueue(booking.pk))
         return booking
 
 
@@ -281,8 +281,8 @@ def reschedule_booking(
             log.info("mentorship booking %s moved to %s", old.pk, new.pk)
 
             def notify():
-                emails.send_booking_cancellation(old.pk)
-                emails.send_booking_confirmation(new.pk, rescheduled=True)
+                tasks.email_booking_cancellation.enqueue(old.pk)
+                tasks.email_booking_confirmation.enqueue(new.pk, rescheduled=True)
 
             transaction.on_commit(notify)
             return new
@@ -327,8 +327,9 @@ def cancel_future_bookings(*, enrollment_id: int, reason: str, now=None) -> int:
     """Cancel the enrollment's future 1:1 bookings and free their slots; returns how many.
 
     Called when an enrollment is refunded or cancelled (by payments.refunds / cohorts), and by
-    the hourly `withdraw_orphaned_bookings` sweep as a safety net. Idempotent: a second call
-    finds nothing to do and returns 0. Locks: the enrollment, then its bookings.
+    the periodic `withdraw_orphaned_bookings` sweep (every 5 minutes) as a safety net.
+    Idempotent: a second call finds nothing to do and returns 0.
+    Locks: the enrollment, then its bookings.
     Side effects (on commit): cancellation emails with METHOD:CANCEL invites to both sides.
     """
     now = now or timezone.now()
@@ -355,7 +356,7 @@ def cancel_future_bookings(*, enrollment_id: int, reason: str, now=None) -> int:
 
             def notify():
                 for booking_id in ids:
-                    emails.send_booking_cancellation(booking_id)
+                    tasks.email_booking_cancellation.enqueue(booking_id)
 
             transaction.on_commit(notify)
         return len(ids)
@@ -401,7 +402,7 @@ def send_booking_reminders(*, now=None) -> int:
 
         def notify():
             for booking_id in ids:
-                emails.send_booking_reminder(booking_id)
+                tasks.email_booking_reminder.enqueue(booking_id)
 
         if ids:
             transaction.on_commit(notify)
@@ -486,7 +487,7 @@ def update_slot(
         if link_changed and live and live.state == Booking.State.BOOKED:
             live.ics_sequence += 1
             live.save(update_fields=["ics_sequence"])
-            transaction.on_commit(lambda: emails.send_booking_confirmation(live.pk))
+            transaction.on_commit(lambda: tasks.email_booking_confirmation.enqueue(live.pk))
         return slot
 
 

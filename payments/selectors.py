@@ -95,6 +95,7 @@ def emi_options(amount_minor: int, currency: str = "INR") -> list[EmiOption]:
     if not methods.get("emi"):
         return []
     options = []
+    bank_names = methods.get("emi_banks") or methods.get("netbanking") or {}
     for bank, plans in (methods.get("emi_options") or {}).items():
         for plan in plans or []:
             try:
@@ -109,7 +110,7 @@ def emi_options(amount_minor: int, currency: str = "INR") -> list[EmiOption]:
             monthly = emi_monthly_minor(amount_minor, Decimal(0) if no_cost else interest, months)
             options.append(
                 EmiOption(
-                    bank=bank,
+                    bank=str(bank_names.get(bank, bank)),
                     tenure_months=months,
                     annual_interest_percent=Decimal(0) if no_cost else interest,
                     monthly_minor=monthly,

@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cohorts.models import LiveSession
+from cohorts.models import Enrollment, LiveSession
 from courses.models import NewsletterSubscriber
 
 from . import selectors, services
@@ -90,6 +90,9 @@ def pre_read(request, slug, session_id, number):
 @login_required
 @require_POST
 def request_certificate(request, enrollment_id):
+    # Someone else's enrollment is answered like one that does not exist.
+    if not Enrollment.objects.filter(pk=enrollment_id, user=request.user).exists():
+        raise Http404("No such enrollment")
     form = CertificateRequestForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Please give the name to print on the certificate.")

@@ -181,6 +181,11 @@ PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 3600
 # Catalogue fragments of the public pages are cached this long; admin edits invalidate them
 # at once through the content revision (courses.ContentRevision).
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=3600)
+# With a per-process cache (no REDIS_URL) other workers notice an edit within this many seconds.
+CONTENT_REVISION_CHECK_SECONDS = env.int("CONTENT_REVISION_CHECK_SECONDS", default=2)
+# Seats left and admission states on the public pages may be this many seconds old (checkout
+# always counts seats under the cohort's lock); 0 reads them on every request.
+PUBLIC_SEATS_CACHE_SECONDS = env.int("PUBLIC_SEATS_CACHE_SECONDS", default=2)
 
 # --- cohorts: seats and waitlists ---------------------------------------------------------
 SEAT_HOLD_MINUTES = env.int("SEAT_HOLD_MINUTES", default=15)
@@ -265,7 +270,7 @@ SCHEDULED_TASKS = [
     ("cohorts.tasks.offer_free_seats_to_waitlists", 300),
     ("payments.tasks.reconcile_payments", 300),
     ("mentorship.tasks.send_booking_reminders", 600),
-    ("mentorship.tasks.withdraw_orphaned_bookings", 3600),
+    ("mentorship.tasks.withdraw_orphaned_bookings", 300),
     ("payments.refunds.tasks.retry_failed_refunds", 300),
 ]
 

@@ -7,6 +7,7 @@ other deletes its copy and serves the winner's.
 """
 
 import hashlib
+import logging
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -14,6 +15,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .models import CreditNote, Invoice
+
+# WeasyPrint logs every rendering step at INFO.
+logging.getLogger("weasyprint").setLevel(logging.WARNING)
 
 TEMPLATES = {Invoice: "invoicing/invoice_pdf.html", CreditNote: "invoicing/credit_note_pdf.html"}
 

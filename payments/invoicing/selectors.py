@@ -36,6 +36,9 @@ class DocumentRow:
     description: str
     url: str
 
+    def __str__(self):
+        return f"{self.title} {self.number} of {self.issued_on:%d %b %Y}, {self.amount}"
+
 
 def _amount(amount_minor: int, currency: str) -> str:
     return f"{currency} {format_minor(amount_minor, currency)}"

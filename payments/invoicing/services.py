@@ -96,8 +96,12 @@ def _line_description(order) -> str:
 def _payment_reference(order) -> tuple[str, str, int | None]:
     if order.channel == Order.Channel.MANUAL:
         return order.manual_reference, "manual", None
+    payments = order.payments.all()
+    paid_with = order.paid_with_payment_id
+    if paid_with:  # the payment that confirmed the order, when payments recorded it
+        payments = payments.filter(gateway_payment_id=paid_with)
     payment = (
-        order.payments.filter(
+        payments.filter(
             status__in=[
                 Payment.Status.CAPTURED,
                 Payment.Status.AUTHORIZED,

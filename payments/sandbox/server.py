@@ -26,6 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from . import dashboard
 from .store import Account, ApiError, methods_entity
 from .webhooks import WebhookDispatcher, WebhookFaults
 
@@ -337,6 +338,11 @@ class _Disconnect(Exception):
     pass
 
 
+@dataclass
+class _Redirect:
+    location: str
+
+
 def _make_handler(sandbox: SandboxServer):
     class Handler(BaseHTTPRequestHandler):
         server_version = "RazorpaySandbox/1.0"
@@ -373,14 +379,24 @@ def _make_handler(sandbox: SandboxServer):
             self.send_header("Vary", "Origin")
 
         def _send(self, status: int, body: bytes, content_type: str, cors: bool = False):
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            if cors:
-                self._cors()
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Cache-Control", "no-store")
+                if cors:
+                    self._cors()
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                # The caller gave up (an injected slow answer outlived its timeout).
+                self.close_connection = True
+
+        def _redirect(self, location: str):
+            self.send_response(303)
+            self.send_header("Location", location)
+            self.send_header("Content-Length", "0")
             self.end_headers()
-            self.wfile.write(body)
 
         def _dispatch(self, method: str):
             try:
@@ -408,7 +424,9 @@ def _make_handler(sandbox: SandboxServer):
                 return
             except ApiError as exc:
                 status, payload = exc.status, exc.body
-            if isinstance(payload, tuple):  # (bytes, content type)
+            if isinstance(payload, _Redirect):
+                self._redirect(payload.location)
+            elif isinstance(payload, tuple):  # (bytes, content type)
                 self._send(status, payload[0], payload[1], cors=cors)
             else:
                 self._send(
@@ -656,6 +674,7 @@ def sandbox_pay(request):
         "contact",
         "vpa",
         "notes",
+        "allow_paid_order",
     }
     unknown = set(data) - allowed
     if unknown:
@@ -703,3 +722,51 @@ def sandbox_webhooks_take(request):
     webhooks = request.sandbox.webhooks
     webhooks.wait_idle(float(request.json().get("timeout", 10)))
     return 200, {"items": webhooks.take_ready()}
+
+
+# --- the HTML dashboard for people (forms post here and come back) ----------------------------
+@route("GET", r"/sandbox/dashboard")
+def dashboard_page(request):
+    error = request.query.get("error", "")
+    return 200, (dashboard.render(request.sandbox, error=error), "text/html; charset=utf-8")
+
+
+def _dashboard_action(action) -> _Redirect:
+    from urllib.parse import urlencode
+
+    try:
+        action()
+    except ApiError as exc:
+        return _Redirect("/sandbox/dashboard?" + urlencode({"error": str(exc)}))
+    return _Redirect("/sandbox/dashboard")
+
+
+@route("POST", r"/sandbox/dashboard/refund")
+def dashboard_refund(request):
+    data = request.json()
+    amount = data.get("amount") or None
+    return 303, _dashboard_action(
+        lambda: request.sandbox.refund_in_dashboard(
+            data.get("payment_id", ""), int(amount) if amount and amount.isdigit() else amount
+        )
+    )
+
+
+@route("POST", r"/sandbox/dashboard/settle")
+def dashboard_settle(request):
+    data = request.json()
+    return 303, _dashboard_action(
+        lambda: request.sandbox.account.settle_refund(
+            data.get("refund_id", ""), data.get("outcome", "processed")
+        )
+    )
+
+
+@route("POST", r"/sandbox/dashboard/release")
+def dashboard_release(request):
+    return 303, _dashboard_action(lambda: request.sandbox.webhooks.release("fifo"))
+
+
+@route("POST", r"/sandbox/dashboard/reset")
+def dashboard_reset(request):
+    return 303, _dashboard_action(request.sandbox.reset)

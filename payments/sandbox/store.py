@@ -354,12 +354,14 @@ class Account:
         contact: str = "+919876543210",
         vpa: str | None = None,
         notes: dict | None = None,
+        allow_paid_order: bool = False,
     ) -> Outcome:
         """A buyer completes (or fails) checkout for an order, as checkout.js would.
 
         outcome "success" authorizes the payment and, when the order auto-captures (the
         default), captures it; "authorized" stops at authorized; "failure" records a failed
-        attempt. Webhooks follow the real sequence.
+        attempt. Webhooks follow the real sequence. allow_paid_order lets a second payment
+        through on an order that is already paid, as when a bank authorizes a payment late.
         """
         if method not in PAYMENT_METHODS:
             raise ApiError(
@@ -389,7 +391,7 @@ class Account:
             if record is None:
                 raise not_found()
             order = record["entity"]
-            if order["status"] == "paid":
+            if order["status"] == "paid" and not allow_paid_order:
                 raise ApiError("Order has already been paid", field="order_id")
             amount, currency = order["amount"], order["currency"]
             if method == "emi" and currency != "INR":

@@ -249,8 +249,7 @@ def _confirm_locked(order: Order, *, now, source: str, payment_row: Payment | No
 
 
 def _confirm_seat(order: Order, *, now) -> tuple[Enrollment | None, bool]:
-    """(enrollment, no_seat) from cohorts, whichever way cohorts reports a lost seat."""
-    unavailable = getattr(cohort_services, "SeatUnavailable", None)
+    """(enrollment, no_seat): cohorts confirms the held seat, or says it is gone."""
     if order.cohort_id is None:
         confirmation = cohort_services.enroll_in_pass(
             user=order.user, product=order.product, now=now
@@ -262,26 +261,15 @@ def _confirm_seat(order: Order, *, now) -> tuple[Enrollment | None, bool]:
         confirmation = cohort_services.confirm_seat(
             hold_id=order.hold_id, product=order.product, now=now
         )
-    except Exception as exc:
-        if unavailable is not None and isinstance(exc, unavailable):
-            return None, True
-        raise
-    if confirmation.enrollment is None or getattr(confirmation, "outcome", "") == "no_seat":
+    except cohort_services.SeatUnavailable:
         return None, True
     return confirmation.enrollment, False
 
 
 def _place_on_waitlist(order: Order) -> None:
-    place = getattr(cohort_services, "place_at_head_of_waitlist", None)
-    if place is not None:
-        place(cohort=order.cohort, email=order.billing_email, user=order.user)
-        return
-    try:  # cohorts without the head-of-line hook: an ordinary place in the line
-        cohort_services.join_waitlist(
-            cohort=order.cohort, email=order.billing_email, user=order.user
-        )
-    except cohort_services.AlreadyOnWaitlist:
-        pass
+    cohort_services.place_at_head_of_waitlist(
+        cohort=order.cohort, email=order.billing_email, user=order.user
+    )
 
 
 def _schedule_auto_refund(order: Order, payment: Payment | None, *, reason: str) -> None:
@@ -335,7 +323,7 @@ def refund_auto_payment(*, order_id: int) -> Order:
     if order.auto_refund_status != AutoRefund.PENDING:
         return order
     payment = Payment.objects.get(gateway_payment_id=order.auto_refund_payment_id)
-    receipt = f"auto-{order.pk}"
+    receipt = f"{AUTO_REFUND_RECEIPT_PREFIX}{order.pk}"
     try:
         existing = [
             r
@@ -363,8 +351,8 @@ def refund_auto_payment(*, order_id: int) -> Order:
         log.error("order %s: automatic refund refused: %s", order.reference, exc)
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
-        if order.auto_refund_status != AutoRefund.PENDING:
-            return order
+        if order.auto_refund_status not in (AutoRefund.PENDING, AutoRefund.REQUESTED):
+            return order  # a webhook already said how it ended
         order.auto_refund_status = status
         order.auto_refund_id = refund_id
         fields = ["auto_refund_status", "auto_refund_id", "updated_at"]
@@ -378,16 +366,40 @@ def refund_auto_payment(*, order_id: int) -> Order:
     return order
 
 
-def mark_auto_refund_settled(*, refund_id: str, processed: bool) -> Order | None:
-    """A refund.processed/failed webhook for one of our automatic refunds."""
+AUTO_REFUND_RECEIPT_PREFIX = "auto-"
+
+
+def is_auto_refund(refund_entity: dict) -> bool:
+    """True for a refund this module made (receipt `auto-<order pk>`), not the refunds app."""
+    receipt = str(refund_entity.get("receipt") or "")
+    return (
+        receipt.startswith(AUTO_REFUND_RECEIPT_PREFIX)
+        or Order.objects.filter(auto_refund_id=refund_entity.get("id") or "-").exists()
+    )
+
+
+def mark_auto_refund_settled(*, refund_entity: dict, event: str) -> Order | None:
+    """A refund.* webhook for one of our automatic refunds: note its id and final state."""
+    receipt = str(refund_entity.get("receipt") or "")
+    order_pk = receipt[len(AUTO_REFUND_RECEIPT_PREFIX) :]
     with transaction.atomic():
-        order = Order.objects.select_for_update().filter(auto_refund_id=refund_id).first()
-        if order is None:
-            return None
-        new = AutoRefund.PROCESSED if processed else AutoRefund.FAILED
-        if order.auto_refund_status != new and order.auto_refund_status != AutoRefund.PROCESSED:
-            order.auto_refund_status = new
-            order.save(update_fields=["auto_refund_status", "updated_at"])
+        orders = Order.objects.select_for_update()
+        order = orders.filter(auto_refund_id=refund_entity.get("id") or "-").first()
+        if order is None and order_pk.isdigit():
+            order = orders.filter(pk=int(order_pk)).first()
+        if order is None or order.auto_refund_status == AutoRefund.PROCESSED:
+            return order
+        new = {
+            "refund.processed": AutoRefund.PROCESSED,
+            "refund.failed": AutoRefund.FAILED,
+        }.get(event, AutoRefund.REQUESTED)
+        fields = ["auto_refund_status", "auto_refund_id", "updated_at"]
+        order.auto_refund_status = new
+        order.auto_refund_id = refund_entity.get("id") or order.auto_refund_id
+        if new != AutoRefund.FAILED and order.state == Order.State.REFUNDED:
+            order.amount_refunded_minor = order.amount_minor
+            fields.append("amount_refunded_minor")
+        order.save(update_fields=fields)
         return order
 
 

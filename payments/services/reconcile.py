@@ -76,6 +76,9 @@ def reconcile_order(*, order_id: int, now=None) -> str:
     payments.sort(key=lambda p: {"captured": 0, "authorized": 1}.get(p.get("status"), 2))
     for payment in payments:
         try:
+            if payment.get("method") == "emi" and not payment.get("emi"):
+                # The order's payment list does not expand EMI plans; the payment itself does.
+                payment = gateway.fetch_payment(payment["id"])
             settle_gateway_payment(payment=payment, source="reconcile", now=now)
         except (PaymentMismatch, gateway.GatewayError) as exc:
             log.error("reconcile: order %s payment %s: %s", order.reference, payment.get("id"), exc)

@@ -16,6 +16,7 @@ from ..models import Order, WebhookEvent
 from .confirmation import (
     PaymentMismatch,
     confirm_order_payment,
+    is_auto_refund,
     mark_auto_refund_settled,
     record_gateway_payment,
 )
@@ -125,8 +126,10 @@ def _handle(event: str, payload: dict) -> str:
         refund = _entity(payload, "refund")
         if not refund or not refund.get("id"):
             return "no refund entity"
-        if event in ("refund.processed", "refund.failed"):
-            mark_auto_refund_settled(refund_id=refund["id"], processed=event == "refund.processed")
+        if is_auto_refund(refund):
+            # Our own refund of a payment that found no seat: the refunds app never saw it.
+            mark_auto_refund_settled(refund_entity=refund, event=event)
+            return ""
         apply_refund_webhook(event=event, refund_entity=refund, payment_entity=payment)
         return ""
     return ""  # unknown events are stored and acknowledged

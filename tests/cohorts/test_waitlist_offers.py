@@ -167,3 +167,13 @@ def test_offers_are_made_only_while_admissions_are_open(full_with_line):
     first.refresh_from_db()
     assert first.state == "waiting"
     assert offer_free_seats(cohort_id=cohort.pk) == []
+
+
+def test_the_periodic_offer_job_catches_seats_freed_without_an_offer(full_with_line):
+    cohort, enrollments, (first, second) = full_with_line
+    # A seat freed behind the services' back (e.g. an admin fix in the database).
+    Enrollment.objects.filter(pk=enrollments[0].pk).update(state="cancelled")
+    result = tasks.offer_free_seats_to_waitlists.enqueue()
+    assert result.return_value == 1
+    first.refresh_from_db()
+    assert first.state == "offered"

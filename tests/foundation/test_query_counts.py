@@ -12,13 +12,15 @@ pytestmark = pytest.mark.django_db
 SMALL = {"weeks": 1, "topics_per_week": 1, "testimonials": 1, "faqs": 1}
 LARGE = {"weeks": 12, "topics_per_week": 9, "testimonials": 30, "faqs": 25}
 
-# Cold cache: revision + 7 catalogue reads + cohorts + 3 seat counts.
-LANDING_COLD = 12
-# Warm cache: revision + cohorts + 3 seat counts.
-LANDING_WARM = 5
-# Cohort page, cold: cohort + revision + 7 catalogue reads + 3 seat counts; warm: 5.
+# Cold cache: revision + featured course + cohorts + 3 seat counts + 7 catalogue reads.
+LANDING_COLD = 13
+# Warm cache: none (revision, seats and the whole page come from the cache).
+LANDING_WARM = 0
+# Cohort page, cold: cohort + revision + 7 catalogue reads + 3 seat counts; warm: none.
 COHORT_COLD = 12
-COHORT_WARM = 5
+COHORT_WARM = 0
+# A logged-in visitor is rendered for (never the shared page): session + user only when warm.
+LOGGED_IN_WARM = 2
 
 
 def _count(client, path):
@@ -64,3 +66,15 @@ def test_both_sizes_cost_exactly_the_same_number_of_queries(client, size):
         COHORT_COLD,
         COHORT_WARM,
     )
+
+
+def test_a_logged_in_visitor_gets_a_fresh_render_at_a_fixed_cost(client):
+    from tests.factories import UserFactory
+
+    build_catalogue(**LARGE)
+    user = UserFactory()
+    client.force_login(user)
+    client.get("/")
+
+    assert _count(client, "/") == LOGGED_IN_WARM
+    assert user.email in client.get("/accounts/profile/").content.decode()

@@ -17,6 +17,12 @@ def make_gstin(state: str, pan: str = "AABCT3518Q") -> str:
     return first14 + gstin_check_character(first14)
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Each test stores its PDFs in its own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def seller(db):
     """The seller as the settings' defaults describe it: registered in Karnataka, with a LUT."""
@@ -38,12 +44,10 @@ def paid_order(db, seller):
         fields.setdefault("product", fields["cohort"].product)
         currency = fields.setdefault("currency", "INR")
         fields.setdefault("amount_minor", fields["product"].price_minor(currency))
-        order = OrderFactory(
-            state=Order.State.PAID,
-            paid_at=timezone.now(),
-            razorpay_order_id="order_" + secrets.token_hex(7),
-            **fields,
-        )
+        fields.setdefault("state", Order.State.PAID)
+        fields.setdefault("paid_at", timezone.now())
+        fields.setdefault("razorpay_order_id", "order_" + secrets.token_hex(7))
+        order = OrderFactory(**fields)
         if payment:
             Payment.objects.create(
                 order=order,
@@ -72,11 +76,28 @@ def usd_rate(db):
 
 
 def pdf_text(data: bytes) -> str:
-    """The text of a PDF as pdftotext reads it (layout kept, whitespace squeezed)."""
+    """The text of a PDF as pdftotext reads it, in reading order, whitespace squeezed."""
     with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
         handle.write(data)
         handle.flush()
         text = subprocess.run(
-            ["pdftotext", "-layout", handle.name, "-"], capture_output=True, check=True, text=True
+            ["pdftotext", handle.name, "-"], capture_output=True, check=True, text=True
         ).stdout
     return " ".join(text.split())
+
+
+@pytest.fixture
+def finance_user(db):
+    from django.contrib.auth.models import Group
+
+    from tests.factories import UserFactory
+
+    user = UserFactory(email="finance@example.com", is_staff=True)
+    user.groups.add(Group.objects.get(name="Finance"))
+    return user
+
+
+@pytest.fixture
+def finance_client(client, finance_user):
+    client.force_login(finance_user)
+    return client

@@ -4,10 +4,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from cohorts.models import Cohort
 from masterclass.learning import services
+from payments.invoicing.services import issue_invoice
+from payments.models import Order
 from tests.factories import (
+    BookingFactory,
     CertificateRequestFactory,
     CohortFactory,
     OrderFactory,
@@ -21,9 +25,14 @@ from tests.learner_home.conftest import buy_pass, enroll
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _pdfs_on_download(settings):
+    settings.INVOICE_PDF_ON_COMMIT = False
+
+
 def give(user, course, n: int):
     """n live seats (half of them in ended cohorts with issued certificates), n passes,
-    n orders and n sessions per cohort."""
+    n paid orders with their invoices, n booked 1:1s and n sessions per cohort."""
     for i in range(n):
         cohort = (PastCohortFactory if i % 2 else CohortFactory)(
             course=course, name=f"Cohort {user.pk}-{i}"
@@ -38,7 +47,16 @@ def give(user, course, n: int):
         product = SelfPacedProductFactory(course=course)
         cohort.included_in_passes.add(product)
         buy_pass(user, product)
-        OrderFactory(user=user, product=cohort.product, cohort=cohort, state="paid")
+        order = OrderFactory(
+            user=user,
+            product=cohort.product,
+            cohort=cohort,
+            enrollment=enrollment,
+            state=Order.State.PAID,
+            paid_at=timezone.now(),
+        )
+        issue_invoice(order=order)
+        BookingFactory(enrollment=enrollment)
 
 
 def count_queries(client, user) -> int:
@@ -64,6 +82,8 @@ def test_same_number_of_queries_for_one_or_many_of_everything(
         response = client.get(reverse("dashboard"))
     html = response.content.decode()
     assert html.count("Download PDF") == 3
+    assert html.count("/invoices/") == 6
+    assert html.count("meeting link") == 6
     # A live seat opens every cohort of the course, the small learner's one included.
     assert html.count("cohort recordings</a>") == Cohort.objects.count() == 7
 

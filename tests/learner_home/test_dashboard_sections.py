@@ -11,7 +11,11 @@ from django.utils.dateformat import format as date_format
 from cohorts.models import Enrollment
 from courses.models import NewsletterSubscriber
 from masterclass.learning import services
+from payments.invoicing.services import issue_credit_note, issue_invoice
+from payments.models import Order
+from payments.refunds.models import Refund
 from tests.factories import (
+    BookingFactory,
     CertificateRequestFactory,
     CohortFactory,
     OrderFactory,
@@ -26,36 +30,74 @@ NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 
 
 def section(html: str, anchor: str) -> str:
-    """The HTML of one <section id=anchor>, whitespace collapsed."""
-    start = html.index(f'<section id="{anchor}"')
-    return " ".join(html[start : html.index("</section>", start)].split())
+    """The HTML of one dashboard section (up to the next one), whitespace collapsed."""
+    start = html.index(f'id="{anchor}" class="lh-section')
+    end = html.find('class="lh-section', start + 20)
+    return " ".join(html[start : end if end > 0 else html.index("</main>")].split())
+
+
+def paid(enrollment, **fields):
+    fields.setdefault("currency", "INR")
+    fields.setdefault("amount_minor", enrollment.product.price_minor(fields["currency"]))
+    fields.setdefault("state", Order.State.PAID)
+    return OrderFactory(
+        user=enrollment.user,
+        product=enrollment.product,
+        cohort=enrollment.cohort,
+        enrollment=enrollment,
+        paid_at=timezone.now(),
+        **fields,
+    )
 
 
 @pytest.fixture
-def everything(learner, course, april, august, october, self_paced):
+def everything(learner, course, april, august, october, self_paced, settings):
     """A learner with a live seat, an ended cohort with a certificate, a refund, a pass,
-    an unpaid order, orders, a session to give feedback on and the newsletter."""
+    an unpaid order, invoices and a credit note, a booked 1:1, a session to give feedback on
+    and the newsletter."""
+    settings.INVOICE_PDF_ON_COMMIT = False  # PDFs are rendered on download
     learner.time_zone = "America/New_York"
     learner.save(update_fields=["time_zone"])
     first_class = dt.datetime.combine(october.start_date, dt.time(9, 0), tzinfo=IST)
     RecordedSessionFactory(cohort=october, title="Scaling reads", starts_at=first_class)
-    enroll(learner, october)
+    october_seat = enroll(learner, october)
+    invoice = issue_invoice(order=paid(october_seat))
     certificate = CertificateRequestFactory(enrollment=enroll(learner, august))
     services.issue_certificate(certificate_id=certificate.pk)
-    enroll(
+    june = enroll(
         learner,
         CohortFactory(course=course, name="June 2022", slug="june-2022"),
         state=Enrollment.State.REFUNDED,
     )
-    buy_pass(learner, self_paced)
+    june_order = paid(june)
+    june_invoice = issue_invoice(order=june_order)
+    june_order.state = Order.State.REFUNDED
+    june_order.amount_refunded_minor = june_order.amount_minor
+    june_order.save(update_fields=["state", "amount_refunded_minor"])
+    refund = Refund.objects.create(
+        order=june_order,
+        amount_minor=june_order.amount_minor,
+        currency="INR",
+        state=Refund.State.PROCESSED,
+        channel=Refund.Channel.MANUAL,
+        origin=Refund.Origin.ADMIN,
+        manual_reference="UTR0001",
+        processed_at=timezone.now(),
+    )
+    issue_credit_note(
+        invoice=june_invoice,
+        amount_minor=june_order.amount_minor,
+        refund_reference=refund.reference,
+        reason="Refund requested in the window",
+    )
+    pass_seat = buy_pass(learner, self_paced)
+    paid(pass_seat, currency="USD")
     pending_cohort = CohortFactory(course=course, name="January 2023", slug="january-2023")
     enroll(learner, pending_cohort, state=Enrollment.State.PENDING_PAYMENT)
-    OrderFactory(user=learner, product=october.product, cohort=october, state="paid")
-    OrderFactory(
-        user=learner, product=self_paced, currency="USD", amount_minor=52_500, state="paid"
-    )
+    OrderFactory(user=learner, product=pending_cohort.product, cohort=pending_cohort)
+    BookingFactory(enrollment=october_seat)
     NewsletterSubscriber.objects.create(email=learner.email, confirmed_at=timezone.now())
-    return {"first_class": first_class, "certificate": certificate}
+    return {"first_class": first_class, "certificate": certificate, "invoice": invoice}
 
 
 @pytest.fixture
@@ -126,18 +168,26 @@ def test_recordings_empty(learner, page):
 
 def test_mentorship_section(everything, page):
     html = section(page(), "mentorship")
-    # October seat, August seat and the pass each include three calls.
-    assert "includes 9 1:1 calls" in html
+    assert "October 2022 cohort" in html and "1 of 3" in html  # one call booked
+    assert "Your next calls" in html and "meeting link" in html
+    assert reverse("mentorship:slots") in html
 
 
 def test_mentorship_empty(learner, page):
-    assert "No 1:1 calls" in section(page(), "mentorship")
+    assert "1:1 calls come with a cohort seat or the self-paced pass" in section(
+        page(), "mentorship"
+    )
 
 
 def test_orders_and_documents(everything, page):
     html = section(page(), "documents")
+    invoice = everything["invoice"]
+    assert reverse("invoicing:invoice_pdf", args=[invoice.pk]) in html
+    assert invoice.number in html
+    assert "Credit note" in html and "Refund requested in the window" in html
     assert "₹34,999.00" in html and "$525.00" in html
-    assert "Paid" in html
+    assert "Paid" in html and "Refunded" in html
+    assert "Pay now" in html  # the January order is still open
 
 
 def test_orders_and_documents_empty(learner, page):
@@ -148,13 +198,14 @@ def test_orders_and_documents_empty(learner, page):
 def test_refund_deadline_and_status(everything, october, page):
     html = section(page(), "refunds")
     deadline = october.start_date + dt.timedelta(days=14)
-    assert f"until {date_format(deadline, 'j M Y')}" in html
-    assert "June 2022 cohort: refund status: refunded." in html
-    assert "August 2022 cohort: the refund window closed on 20 Aug 2022." in html
+    assert f"Refundable until <strong>{date_format(deadline, 'j M Y')}, 23:59 IST" in html
+    assert reverse("refunds:request", args=[october.enrollments.get().pk]) in html
+    assert "refunded on" in html and "UTR0001" in html  # the June refund
+    assert "self-paced recordings pass is not refundable" in html
 
 
 def test_refunds_empty(learner, page):
-    assert "Nothing to refund" in section(page(), "refunds")
+    assert "You have nothing to refund" in section(page(), "refunds")
 
 
 def test_certificates_section(everything, page):
@@ -177,3 +228,26 @@ def test_email_preferences_empty(learner, page):
     html = section(page(), "preferences")
     assert "You do not receive the newsletter" in html
     assert reverse("learning:preferences") in html
+
+
+def test_schedule_of_a_cohort_whose_dates_are_not_published_yet(learner, course, page):
+    cohort = CohortFactory(course=course, name="March 2027", slug="march-2027")
+    enrollment = enroll(learner, cohort)
+    html = section(page(), "schedule")
+    # With no session rows yet, the first class shows, from the start date and class time.
+    assert "First class" in html
+    assert date_format(cohort.start_date, "D j M Y") + ", 09:00–11:30" in html
+
+    # A running cohort whose next dates are not in yet says when classes happen.
+    running = CohortFactory(
+        course=course,
+        name="Running",
+        slug="running",
+        start_date=timezone.localdate() - dt.timedelta(days=7),
+    )
+    RecordedSessionFactory(cohort=running, starts_at=timezone.now() - dt.timedelta(days=7))
+    enrollment.delete()
+    enroll(learner, running)
+    html = section(page(), "schedule")
+    assert "Classes run Saturdays and Sundays, 09:00–11:30 IST" in html
+    assert "All classes of this cohort are over" not in html

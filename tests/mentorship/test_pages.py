@@ -92,11 +92,29 @@ def test_dashboard_section_renders_for_the_learner_home(rf, learner, seat, eveni
     request.user = learner
     html = render_to_string(
         "mentorship/_dashboard_section.html",
-        {"mentorship": selectors.dashboard_summary(learner), "user": learner},
+        {"summary": selectors.dashboard_summary(learner), "user": learner},
         request=request,
     )
-    assert "1:1 calls with the instructor" in html
+    assert "includes 3 1:1 calls with the instructor: 1 used, <strong>2 left</strong>" in html
     assert "October 2022 cohort" in html
     assert "1 of 3" in html and "No limit" in html
     assert evening_slot.starts_at.astimezone(IST).strftime("%a %-d %b %Y, 18:30") in html
     assert reverse("mentorship:slots") in html
+
+
+def test_dashboard_section_for_someone_without_calls(rf, learner):
+    html = render_to_string(
+        "mentorship/_dashboard_section.html",
+        {"summary": selectors.dashboard_summary(learner), "user": learner},
+    )
+    assert "No 1:1 calls" in html
+    assert "Book a call" not in html
+
+
+def test_the_learners_dashboard_shows_the_section(learner_client, learner, seat, evening_slot):
+    from mentorship import services
+
+    services.book_slot(user=learner, slot_id=evening_slot.pk, topic="x")
+    page = learner_client.get(reverse("dashboard")).content.decode()
+    assert "includes 3 1:1 calls with the instructor: 1 used" in page
+    assert reverse("mentorship:booking", args=[Booking.objects.get().pk]) in page

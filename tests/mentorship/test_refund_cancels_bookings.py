@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 
 from cohorts.models import Enrollment
+from cohorts.services import cancel_enrollment
 from mentorship import selectors, services, tasks
 from mentorship.models import Booking
 from tests.factories import BookingFactory, SlotFactory
@@ -30,9 +31,8 @@ def two_future_calls_and_one_past(learner, seat, now):
 
 
 def end_enrollment(enrollment, state=Enrollment.State.REFUNDED):
-    # What cohorts.cancel_enrollment does to the row.
-    Enrollment.objects.filter(pk=enrollment.pk).update(
-        state=state, ended_at=dt.datetime.now(dt.UTC)
+    cancel_enrollment(
+        enrollment_id=enrollment.pk, reason="test", refunded=state == Enrollment.State.REFUNDED
     )
 
 
@@ -68,7 +68,7 @@ def test_a_second_call_does_nothing(seat, two_future_calls_and_one_past):
     assert services.cancel_future_bookings(enrollment_id=seat.pk, reason="cancelled") == 0
 
 
-def test_the_hourly_sweep_catches_an_enrollment_ended_elsewhere(
+def test_the_periodic_sweep_catches_an_enrollment_ended_elsewhere(
     seat, two_future_calls_and_one_past
 ):
     future, _ = two_future_calls_and_one_past
@@ -86,3 +86,38 @@ def test_other_learners_bookings_are_untouched(seat, two_future_calls_and_one_pa
     services.cancel_future_bookings(enrollment_id=seat.pk, reason="refunded")
     theirs.refresh_from_db()
     assert theirs.state == Booking.State.BOOKED
+
+
+def test_a_refund_through_the_refunds_flow_withdraws_calls_and_frees_slots(
+    learner, seat, other_learner, settings, django_capture_on_commit_callbacks
+):
+    """End to end: the learner asks for a refund, finance records it, the calls are gone."""
+    from payments.models import Order
+    from payments.refunds.services import record_manual_refund, request_refund
+    from tests.factories import OrderFactory, UserFactory
+
+    settings.INVOICE_PDF_ON_COMMIT = False
+    OrderFactory(
+        user=learner,
+        product=seat.product,
+        cohort=seat.cohort,
+        enrollment=seat,
+        state=Order.State.PAID,
+        paid_at=seat.confirmed_at,
+        channel=Order.Channel.MANUAL,
+    )
+    booking = services.book_slot(user=learner, slot_id=SlotFactory().pk, topic="Sagas")
+    admin = UserFactory(email="finance@example.com", is_staff=True, is_superuser=True)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        refund = request_refund(enrollment_id=seat.pk, user=learner)
+    with django_capture_on_commit_callbacks(execute=True):
+        record_manual_refund(refund_id=refund.pk, bank_reference="UTR-7", admin_user=admin)
+    booking.refresh_from_db()
+    assert booking.state == Booking.State.WITHDRAWN
+    assert booking.end_reason.startswith("Refund")
+    assert any(
+        m.to == [learner.email] and "1:1 call" in m.subject and "cancelled" in m.subject
+        for m in mail.outbox
+    )
+    services.book_slot(user=other_learner, slot_id=booking.slot_id, topic="Freed slot")

@@ -69,3 +69,44 @@ def payment_event(event: str, payment: dict) -> dict:
         "payload": payload,
         "created_at": payment.get("created_at", 0),
     }
+
+
+def razorpay_options(response) -> dict:
+    """The checkout options the payment page hands to Razorpay's checkout.js."""
+    import re
+
+    page = response.content.decode()
+    match = re.search(
+        r'<script id="razorpay-options" type="application/json">(.*?)</script>', page, re.S
+    )
+    assert match, "the payment page carries no razorpay-options"
+    return json.loads(match.group(1))
+
+
+def start_checkout(client, billing, slug="october-2022-seat"):
+    """POST the billing form; returns (payment page response, our Order)."""
+    from payments.models import Order
+
+    response = client.post(f"/checkout/{slug}/", billing)
+    assert response.status_code == 200, response.content.decode()[:2000]
+    options = razorpay_options(response)
+    return response, Order.objects.get(razorpay_order_id=options["order_id"])
+
+
+def callback_fields(paid: dict) -> dict:
+    return {
+        "razorpay_payment_id": paid["razorpay_payment_id"],
+        "razorpay_order_id": paid["razorpay_order_id"],
+        "razorpay_signature": paid["razorpay_signature"],
+    }
+
+
+def post_callback(client, paid: dict, **override):
+    return client.post("/payments/razorpay/callback/", {**callback_fields(paid), **override})
+
+
+def fetched_payment(payment_id: str) -> dict:
+    """The payment as the Razorpay API describes it (what webhooks carry)."""
+    from payments import gateway
+
+    return gateway.fetch_payment(payment_id)

@@ -19,3 +19,50 @@ def make_order(sdk):
         )
 
     return make
+
+
+class _Receiver:
+    """A webhook endpoint on a free port that records what it gets (raw body and headers)."""
+
+    def __init__(self):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        receiver = self
+        self.received = []
+        self.statuses = []  # answers to give, in order; 200 once they run out
+        self.lock = threading.Lock()
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                with receiver.lock:
+                    receiver.received.append({"body": body, "headers": dict(self.headers)})
+                    status = receiver.statuses.pop(0) if receiver.statuses else 200
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_port}/payments/razorpay/webhook/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def events(self):
+        import json
+
+        with self.lock:
+            return [json.loads(r["body"])["event"] for r in self.received]
+
+
+@pytest.fixture
+def webhook_receiver(razorpay_sandbox):
+    receiver = _Receiver()
+    razorpay_sandbox.configure(webhook_url=receiver.url, webhook_retry_delay=0.05)
+    yield receiver
+    razorpay_sandbox.configure(webhook_url=None)
+    receiver.httpd.shutdown()
+    receiver.httpd.server_close()

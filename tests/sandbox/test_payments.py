@@ -201,3 +201,34 @@ def test_sandbox_client_pointing_elsewhere_reports_errors(razorpay_sandbox):
     with pytest.raises(SandboxError) as caught:
         other.pay(order_id="")
     assert caught.value.status == 400
+
+
+def test_a_late_second_payment_on_a_paid_order_can_be_simulated(razorpay_sandbox, sdk, make_order):
+    order = make_order()
+    first = razorpay_sandbox.pay(order_id=order["id"])
+
+    late = razorpay_sandbox.pay(order_id=order["id"], method="upi", allow_paid_order=True)
+
+    assert late["razorpay_payment_id"] != first["razorpay_payment_id"]
+    assert sdk.utility.verify_payment_signature(late)
+    captured = [p for p in sdk.order.payments(order["id"])["items"] if p["captured"]]
+    assert len(captured) == 2
+
+
+def test_concurrent_buyers_pay_one_order_once(razorpay_sandbox, sdk, make_order):
+    from concurrent.futures import ThreadPoolExecutor
+
+    order = make_order()
+
+    def attempt(_):
+        try:
+            return razorpay_sandbox.pay(order_id=order["id"])["razorpay_payment_id"]
+        except SandboxError as exc:
+            return exc.status
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(attempt, range(8)))
+
+    paid = [r for r in results if isinstance(r, str)]
+    assert len(paid) == 1 and results.count(400) == 7
+    assert sdk.order.fetch(order["id"])["attempts"] == 1

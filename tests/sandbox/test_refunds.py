@@ -128,3 +128,20 @@ def test_refund_in_dashboard_changes_razorpay_and_sends_only_webhooks(razorpay_s
     assert processed["payload"]["payment"]["entity"]["amount_refunded"] == 1500000
     with pytest.raises(Exception, match="greater than the refund payment amount"):
         razorpay_sandbox.refund_in_dashboard(paid, 3000000)
+
+
+def test_concurrent_refunds_never_exceed_the_captured_amount(sdk, paid):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def refund(_):
+        try:
+            return sdk.payment.refund(paid, {"amount": 1000000})["amount"]
+        except BadRequestError:
+            return 0
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        refunded = list(pool.map(refund, range(8)))
+
+    assert sorted(refunded, reverse=True)[:4] == [1000000, 1000000, 1000000, 0]
+    assert sum(refunded) == 3000000
+    assert sdk.payment.fetch(paid)["amount_refunded"] == 3000000

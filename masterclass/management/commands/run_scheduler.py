@@ -10,6 +10,7 @@ idempotent), but wastes work. Every job is enqueued once at start-up, then every
 
 import logging
 import signal
+import threading
 import time
 
 from django.conf import settings
@@ -25,29 +26,36 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="Enqueue every job once, exit.")
         parser.add_argument(
+            "--duration",
+            type=float,
+            default=None,
+            help="Stop after this many seconds (default: run until SIGTERM/SIGINT).",
+        )
+        parser.add_argument(
             "--tick",
             type=float,
             default=1.0,
             help="Seconds between checks for due jobs (default 1).",
         )
 
-    def handle(self, *args, once=False, tick=1.0, **options):
+    def handle(self, *args, once=False, tick=1.0, duration=None, **options):
         jobs = self._load_jobs()
         if not jobs:
             self.stdout.write("No SCHEDULED_TASKS configured.")
             return
         self._stopping = False
-        if not once:
+        if not once and threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, self._stop)
             signal.signal(signal.SIGINT, self._stop)
         next_run = {path: 0.0 for path, _task, _every in jobs}
+        deadline = None if duration is None else time.monotonic() + duration
         while True:
             now = time.monotonic()
             for path, task, every in jobs:
                 if now >= next_run[path]:
                     self._enqueue(path, task)
                     next_run[path] = now + every
-            if once or self._stopping:
+            if once or self._stopping or (deadline and time.monotonic() >= deadline):
                 return
             time.sleep(tick)
             if self._stopping:

@@ -1,0 +1,64 @@
+"""Card EMI: plans from the Methods API on the pages, tenure and bank recorded from the payment."""
+
+from django.core import mail
+
+from payments.models import Payment
+
+from .conftest import post_callback, start_checkout
+
+
+def test_the_checkout_and_payment_pages_show_emi_from_the_methods_api(
+    razorpay_sandbox, learner_client, cohort, billing
+):
+    form_page = learner_client.get("/checkout/october-2022-seat/").content.decode()
+    response, _ = start_checkout(learner_client, billing)
+    pay_page = response.content.decode()
+
+    # ₹34,999 over 24 months at the sandbox's best 24-month rate (14% p.a., SBI).
+    for page in (form_page, pay_page):
+        assert "EMI" in page
+        assert "from ₹1,680.41/month" in page
+        assert '3 months: ₹11,666.34/month <strong class="emi-no-cost">No-cost EMI' in page
+        assert "24 months: ₹1,680.41/month (14% p.a.), State Bank of India" in page
+
+
+def test_an_emi_payment_records_tenure_and_bank_and_shows_them(
+    razorpay_sandbox, learner_client, cohort, billing, django_capture_on_commit_callbacks
+):
+    _, order = start_checkout(learner_client, billing)
+    paid = razorpay_sandbox.pay(order_id=order.razorpay_order_id, method="emi", emi_tenure=12)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_callback(learner_client, paid)
+
+    order.refresh_from_db()
+    assert order.state == "paid"
+    payment = Payment.objects.get()
+    assert payment.method == "emi"
+    assert payment.emi_tenure_months == 12
+    assert payment.emi_bank  # the issuing bank the sandbox chose
+    page = learner_client.get(response["Location"]).content.decode()
+    assert f"EMI over 12 months ({payment.emi_bank})" in page
+    assert "EMI over 12 months" in mail.outbox[0].body
+
+
+def test_emi_plans_are_cached_so_pages_do_not_ask_razorpay_every_time(
+    razorpay_sandbox, learner_client, cohort
+):
+    learner_client.get("/checkout/october-2022-seat/")
+    razorpay_sandbox.set_faults(api_errors={"methods": 500})
+
+    page = learner_client.get("/checkout/october-2022-seat/").content.decode()
+
+    assert "from ₹1,680.41/month" in page
+
+
+def test_without_the_methods_api_the_page_still_works_with_no_emi_line(
+    razorpay_sandbox, learner_client, cohort
+):
+    razorpay_sandbox.set_faults(api_errors={"methods": 503})
+
+    response = learner_client.get("/checkout/october-2022-seat/")
+
+    assert response.status_code == 200
+    assert "emi-from" not in response.content.decode()
