@@ -279,6 +279,7 @@ DEMO_STEPS = [
     "courses.demo.load",
     "cohorts.demo.load",
     "payments.demo.load",
+    "payments.refunds.demo.load",
     "mentorship.demo.load",
     "masterclass.demo.load",
 ]
