@@ -6,11 +6,14 @@ import datetime as dt
 from django.core import mail
 from django.utils import timezone
 
-from cohorts.models import Enrollment
+from cohorts.models import Enrollment, WaitlistEntry
+from cohorts.selectors import can_watch, seat_count
+from mentorship.models import Booking
 from payments.invoicing.models import CreditNote
 from payments.models import Order
 from payments.refunds.models import Refund
 from payments.refunds.services import approve_refund, request_refund, retry_failed_refunds
+from tests.factories import BookingFactory, SlotFactory, WaitlistEntryFactory
 
 
 def _sandbox_refunds(sandbox, payment_id):
@@ -18,9 +21,14 @@ def _sandbox_refunds(sandbox, payment_id):
 
 
 def test_auto_approved_request_is_refunded_through_razorpay(
-    bought, learner, razorpay_sandbox, client, django_capture_on_commit_callbacks
+    bought, learner, upcoming_cohort, razorpay_sandbox, client, django_capture_on_commit_callbacks
 ):
     enrollment, order, payment_id = bought
+    booking = BookingFactory(enrollment=enrollment, user=learner, slot=SlotFactory())
+    waiting = WaitlistEntryFactory(cohort=upcoming_cohort, email="next@example.com")
+    upcoming_cohort.capacity = seat_count(upcoming_cohort).confirmed  # full
+    upcoming_cohort.save()
+    assert can_watch(learner, upcoming_cohort)
     with django_capture_on_commit_callbacks(execute=True):
         refund = request_refund(enrollment_id=enrollment.pk, user=learner, reason="")
     refund.refresh_from_db()
@@ -44,6 +52,12 @@ def test_auto_approved_request_is_refunded_through_razorpay(
     assert enrollment.state == Enrollment.State.REFUNDED
     subjects = [m.subject for m in mail.outbox if m.to == [learner.email]]
     assert subjects.count("Your refund of ₹34,999.00 is on its way") == 1
+    # Every consequence: seat offered to the waitlist, 1:1 withdrawn, recordings gone.
+    booking.refresh_from_db()
+    waiting.refresh_from_db()
+    assert booking.state == Booking.State.WITHDRAWN
+    assert waiting.state == WaitlistEntry.State.OFFERED
+    assert not can_watch(learner, upcoming_cohort)
 
 
 def test_manual_approval_then_razorpay(
