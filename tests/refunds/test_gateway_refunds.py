@@ -3,6 +3,7 @@ or failed and retried; never twice."""
 
 import datetime as dt
 
+import pytest
 from django.core import mail
 from django.utils import timezone
 
@@ -214,3 +215,48 @@ def test_lost_webhook_is_made_up_for_by_reconciliation(
         retry_failed_refunds(now=timezone.now() + dt.timedelta(hours=2))
     refund.refresh_from_db()
     assert refund.state == Refund.State.PROCESSED
+
+
+def test_partial_refunds_through_razorpay_add_up(
+    bought, learner, admin_user, razorpay_sandbox, django_capture_on_commit_callbacks
+):
+    from payments.refunds.services import OverRefund, refund_from_admin
+
+    enrollment, order, payment_id = bought
+    with django_capture_on_commit_callbacks(execute=True):
+        part = refund_from_admin(
+            order_id=order.pk, admin_user=admin_user, amount_minor=1_000_000, note="Week 1 missed"
+        )
+    part.refresh_from_db()
+    assert part.state == Refund.State.PROCESSED
+    enrollment.refresh_from_db()
+    assert enrollment.state == Enrollment.State.CONFIRMED
+
+    with pytest.raises(OverRefund, match="At most ₹24,999.00 is left"):
+        refund_from_admin(order_id=order.pk, admin_user=admin_user, amount_minor=2_500_000)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        rest = request_refund(enrollment_id=enrollment.pk, user=learner)
+    rest.refresh_from_db()
+    assert rest.state == Refund.State.PROCESSED
+    at_gateway = _sandbox_refunds(razorpay_sandbox, payment_id)
+    assert sorted(r["amount"] for r in at_gateway) == [1_000_000, 2_499_900]
+    assert razorpay_sandbox.state()["payments"][payment_id]["amount_refunded"] == 3_499_900
+    order.refresh_from_db()
+    assert order.amount_refunded_minor == order.amount_minor
+    assert order.state == Order.State.REFUNDED
+
+
+def test_refund_goes_back_in_the_currency_paid(
+    settings, buy, upcoming_cohort, learner, razorpay_sandbox, django_capture_on_commit_callbacks
+):
+    settings.RAZORPAY_INTERNATIONAL_ENABLED = True
+    enrollment, order, payment_id = buy(cohort=upcoming_cohort, user=learner, currency="USD")
+    assert (order.amount_minor, order.currency) == (54_900, "USD")
+    with django_capture_on_commit_callbacks(execute=True):
+        refund = request_refund(enrollment_id=enrollment.pk, user=learner)
+    refund.refresh_from_db()
+    assert (refund.amount_minor, refund.currency, refund.state) == (54_900, "USD", "processed")
+    [at_gateway] = _sandbox_refunds(razorpay_sandbox, payment_id)
+    assert (at_gateway["amount"], at_gateway["currency"]) == (54_900, "USD")
+    assert any(m.subject == "Your refund of $549.00 is on its way" for m in mail.outbox)
