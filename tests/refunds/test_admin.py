@@ -48,6 +48,9 @@ def test_approve_action(admin_client, wire_paid, learner, settings, admin_user):
 
 def test_refund_in_part_outside_the_window_with_a_note(admin_client, wire_paid):
     _, order = wire_paid
+    form = admin_client.get(reverse("admin:refunds_refund_new") + f"?order={order.reference}")
+    assert form.status_code == 200
+    assert f'value="{order.reference}"' in form.content.decode()
     response = admin_client.post(
         reverse("admin:refunds_refund_new"),
         {
