@@ -21,3 +21,18 @@ def reconcile_order_task(*, order_id: int) -> str:
 def refund_unusable_payment(*, order_id: int) -> str:
     """Refund a payment that found no seat (late) or paid twice; reconcile retries it."""
     return services.refund_auto_payment(order_id=order_id).auto_refund_status
+
+
+@task()
+def send_payment_received_email_task(*, order_id: int) -> None:
+    """The "payment received" email with the invoice PDF: rendering the PDF and talking to the
+    mail server take long, so they never run inside the request or webhook that confirmed the
+    payment."""
+    services.send_payment_received_email(order_id=order_id)
+
+
+@task()
+def send_late_payment_email_task(*, order_id: int) -> None:
+    from .services.confirmation import send_late_payment_email
+
+    send_late_payment_email(order_id=order_id)

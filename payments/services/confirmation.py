@@ -245,7 +245,13 @@ def _confirm_locked(order: Order, *, now, source: str, payment_row: Payment | No
     issue_invoice(order=order)
     log.info("order %s paid (%s), enrollment %s", order.reference, source, enrollment.pk)
     order_id = order.pk
-    transaction.on_commit(lambda: send_payment_received_email(order_id=order_id))
+
+    def after_commit():
+        from ..tasks import send_payment_received_email_task
+
+        send_payment_received_email_task.enqueue(order_id=order_id)
+
+    transaction.on_commit(after_commit)
 
 
 def _confirm_seat(order: Order, *, now) -> tuple[Enrollment | None, bool]:
@@ -303,11 +309,11 @@ def _schedule_auto_refund(order: Order, payment: Payment | None, *, reason: str)
     order_id = order.pk
 
     def after_commit():
-        from ..tasks import refund_unusable_payment
+        from ..tasks import refund_unusable_payment, send_late_payment_email_task
 
         refund_unusable_payment.enqueue(order_id=order_id)
         if reason == "late":
-            send_late_payment_email(order_id=order_id)
+            send_late_payment_email_task.enqueue(order_id=order_id)
 
     transaction.on_commit(after_commit)
 
