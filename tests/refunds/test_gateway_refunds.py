@@ -260,3 +260,25 @@ def test_refund_goes_back_in_the_currency_paid(
     [at_gateway] = _sandbox_refunds(razorpay_sandbox, payment_id)
     assert (at_gateway["amount"], at_gateway["currency"]) == (54_900, "USD")
     assert any(m.subject == "Your refund of $549.00 is on its way" for m in mail.outbox)
+
+
+def test_settling_by_hand_is_refused_when_razorpay_did_refund(
+    settings, bought, learner, admin_user, razorpay_sandbox, django_capture_on_commit_callbacks
+):
+    """The instructor tries to pay back by hand a refund whose gateway call timed out, but
+    Razorpay had made it: the site records Razorpay's refund and refuses a second payout."""
+    from payments.refunds.services import InvalidRefundState, record_manual_refund
+
+    enrollment, order, _ = bought
+    settings.RAZORPAY_TIMEOUT_SECONDS = 0.5
+    razorpay_sandbox.set_faults(api_timeouts={"refunds.create": {"seconds": 1.5, "times": 1}})
+    with django_capture_on_commit_callbacks(execute=True):
+        refund = request_refund(enrollment_id=enrollment.pk, user=learner)
+    with pytest.raises(InvalidRefundState, match="Razorpay already made refund"):
+        with django_capture_on_commit_callbacks(execute=True):
+            record_manual_refund(refund_id=refund.pk, bank_reference="UTR-X", admin_user=admin_user)
+    refund.refresh_from_db()
+    order.refresh_from_db()
+    assert refund.state == Refund.State.PROCESSED
+    assert refund.manual_reference == ""
+    assert order.amount_refunded_minor == order.amount_minor
