@@ -138,3 +138,19 @@ def test_retry_action_sends_a_failed_refund_again(
     refund.refresh_from_db()
     assert refund.state == Refund.State.PROCESSED
     assert refund.events.filter(action="retry requested").exists()
+
+
+def test_needs_you_filter(admin_client, wire_paid, learner, settings):
+    from .conftest import paid_enrollment
+
+    settings.REFUNDS_REQUIRE_APPROVAL = True
+    enrollment, order = wire_paid
+    waiting = request_refund(enrollment_id=enrollment.pk, user=learner, now=ist(2022, 10, 3))
+    settings.REFUNDS_REQUIRE_APPROVAL = False
+    other, other_order = paid_enrollment(cohort=enrollment.cohort, channel=Order.Channel.MANUAL)
+    transfer = request_refund(enrollment_id=other.pk, user=other.user, now=ist(2022, 10, 3))
+    url = reverse("admin:refunds_refund_changelist")
+    approval_page = admin_client.get(url + "?needs=approval").content.decode()
+    transfer_page = admin_client.get(url + "?needs=transfer").content.decode()
+    assert waiting.reference in approval_page and transfer.reference not in approval_page
+    assert transfer.reference in transfer_page and waiting.reference not in transfer_page
