@@ -67,6 +67,7 @@ def test_intra_state_pdf_shows_cgst_sgst_and_the_round_off(paid_order):
     assert "SGST @ 9% INR 2,669.42" in text
     assert "Round off INR -0.01" in text
     assert "GSTIN: Unregistered" in text
+    assert "12 MG Road, Bengaluru 560001" in text  # the consumer's billing address on file
     assert "Place of supply: Karnataka (29)" in text
 
 
