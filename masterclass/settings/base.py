@@ -282,6 +282,7 @@ DEMO_STEPS = [
     "cohorts.demo.load",
     "payments.demo.load",
     "payments.invoicing.demo.load",
+    "payments.refunds.demo.load",
     "masterclass.demo.load",
     # After the demo learner and their enrollment exist (masterclass.demo), so it can book.
     "mentorship.demo.load",
