@@ -92,7 +92,7 @@ def test_dashboard_section_renders_for_the_learner_home(rf, learner, seat, eveni
     request.user = learner
     html = render_to_string(
         "mentorship/_dashboard_section.html",
-        {"mentorship": selectors.dashboard_summary(learner), "user": learner},
+        {"summary": selectors.dashboard_summary(learner), "user": learner},
         request=request,
     )
     assert "includes 3 1:1 calls with the instructor: 1 used, <strong>2 left</strong>" in html
@@ -105,9 +105,9 @@ def test_dashboard_section_renders_for_the_learner_home(rf, learner, seat, eveni
 def test_dashboard_section_for_someone_without_calls(rf, learner):
     html = render_to_string(
         "mentorship/_dashboard_section.html",
-        {"mentorship": selectors.dashboard_summary(learner), "user": learner},
+        {"summary": selectors.dashboard_summary(learner), "user": learner},
     )
-    assert "1:1 calls come with a cohort seat or the self-paced pass" in html
+    assert "No 1:1 calls: they come with a confirmed cohort seat" in html
     assert "Book a call" not in html
 
 
