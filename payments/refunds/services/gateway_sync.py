@@ -90,13 +90,17 @@ def process_refund(*, refund_id: int, now=None) -> Refund:
 
 
 def _find_at_gateway(payment_id: str, reference: str) -> dict | None:
-    for item in gateway.fetch_payment_refunds(payment_id):
-        if (
-            item.get("receipt") == reference
-            or (item.get("notes") or {}).get("refund_reference") == reference
-        ):
-            return item
-    return None
+    """The payment's refund at Razorpay carrying our reference, preferring one that went
+    through over an earlier failed attempt; None if Razorpay has none."""
+    found = [
+        item
+        for item in gateway.fetch_payment_refunds(payment_id)
+        if item.get("receipt") == reference
+        or (item.get("notes") or {}).get("refund_reference") == reference
+    ]
+    preference = {"processed": 0, "pending": 1, "created": 1, "failed": 2}
+    found.sort(key=lambda item: preference.get(item.get("status"), 1))
+    return found[0] if found else None
 
 
 def _record_failure(refund_id: int, kind: str, error: str, now=None) -> Refund:
