@@ -73,6 +73,18 @@ def parse_args():
     p.add_argument("--keep-db", action="store_true", help="do not drop the database at the end")
     p.add_argument("--lock-timeout-ms", type=int, default=3000)
     p.add_argument(
+        "--pay-immediately",
+        action="store_true",
+        help="pay as soon as the order exists (default: buyers pay once every buyer has had a "
+        "checkout answer, as people do after filling in Razorpay's checkout)",
+    )
+    p.add_argument(
+        "--settle-seconds",
+        type=float,
+        default=180.0,
+        help="how long to wait for webhooks to confirm payments whose callback met a busy lock",
+    )
+    p.add_argument(
         "--timeout", type=float, default=300.0, help="seconds a buyer waits for one response"
     )
     return p.parse_args()
@@ -246,22 +258,42 @@ class Buyer:
         self.answer_seconds: float | None = None
         self.retries = 0
         self.steps: dict[str, float] = {}
+        self.step = "start"
 
     def _timed(self, step, call, *a, **kw):
+        self.step = step
         started = time.perf_counter()
         try:
             return call(*a, **kw)
         finally:
             self.steps[step] = self.steps.get(step, 0.0) + time.perf_counter() - started
 
-    def run(self) -> str:
+    def run(self, answered: threading.Barrier | None = None) -> str:
+        """Checkout, then (after `answered`, when every buyer has had a checkout answer) pay."""
+        try:
+            answer = self._checkout()
+        finally:
+            if answered is not None:
+                answered.wait()
+                # gunicorn drops idle keep-alive connections after 5 s; start afresh rather
+                # than count a reused, server-closed connection as an error.
+                self.http.close()
+        if isinstance(answer, str):
+            return answer
+        if answer is None:
+            return self._join_waitlist()
+        return self._pay(answer)
+
+    def _checkout(self):
+        """The order's Razorpay options, None when told the cohort is full, or an outcome."""
         checkout = f"{self.base}/checkout/{PRODUCT_SLUG}/"
         page = self._timed("get_checkout", self.http.get, checkout, timeout=TIMEOUT)
         if "csrftoken" not in self.http.cookies:
-            return "full" if self._looks_full(page.text) else f"error:get:{page.status_code}"
+            return None if self._looks_full(page.text) else f"error:get:{page.status_code}"
         for attempt in range(6):
             data = dict(BILLING, csrfmiddlewaretoken=self.http.cookies["csrftoken"])
             started = time.perf_counter()
+            self.step = "post_checkout"
             response = self.http.post(
                 checkout, data=data, headers={"Referer": checkout}, timeout=TIMEOUT
             )
@@ -276,9 +308,11 @@ class Buyer:
         match = OPTIONS_RE.search(response.text)
         if match is None:
             if self._looks_full(response.text):
-                return self._join_waitlist()
+                return None
             return f"error:checkout:{response.status_code}"
-        options = json.loads(match.group(1))
+        return json.loads(match.group(1))
+
+    def _pay(self, options: dict) -> str:
         paid = self._timed("pay_in_sandbox", self.sandbox.pay, order_id=options["order_id"])
         callback = self._timed(
             "callback",
@@ -301,7 +335,10 @@ class Buyer:
 
     def _join_waitlist(self) -> str:
         url = f"{self.base}/cohorts/{COHORT_SLUG}/waitlist/"
+        if "csrftoken" not in self.http.cookies:
+            self.http.get(url, timeout=TIMEOUT)  # the join page sets the CSRF cookie
         token = self.http.cookies.get("csrftoken", "")
+        self.step = "join_waitlist"
         response = self.http.post(
             url,
             data={"email": self.email, "csrfmiddlewaretoken": token},
@@ -320,17 +357,20 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(int(round(q * (len(ordered) - 1))), len(ordered) - 1)]
 
 
-def run_buyers(base: str, keys: list[str], sandbox) -> tuple[Counter, list[float], int, float]:
+def run_buyers(
+    base: str, keys: list[str], sandbox, *, pay_immediately: bool
+) -> tuple[Counter, list[float], int, float]:
     buyers = [Buyer(base, key, sandbox, i) for i, key in enumerate(keys)]
     outcomes: list[str] = [""] * len(buyers)
     barrier = threading.Barrier(len(buyers) + 1)
+    answered = None if pay_immediately else threading.Barrier(len(buyers))
 
     def go(i):
         barrier.wait()
         try:
-            outcomes[i] = buyers[i].run()
+            outcomes[i] = buyers[i].run(answered)
         except Exception as exc:  # a buyer's crash is an error figure, not a bench crash
-            outcomes[i] = f"error:{type(exc).__name__}"
+            outcomes[i] = f"error:{buyers[i].step}:{type(exc).__name__}"
 
     threading.stack_size(512 * 1024)
     threads = [threading.Thread(target=go, args=(i,), daemon=True) for i in range(len(buyers))]
@@ -383,6 +423,9 @@ def main() -> int:
     print(f"database {args.db_name}: creating and migrating", flush=True)
     create_database(args.pg, args.db_name)
     processes: list[subprocess.Popen] = []
+    site_log_path = Path(f"/tmp/{args.db_name}-gunicorn.log")
+    site_log = site_log_path.open("w")
+    print(f"site log: {site_log_path}", flush=True)
     try:
         keys, info = set_up_site(args.buyers, args.seats)
         python = sys.executable
@@ -413,6 +456,8 @@ def main() -> int:
                 ],
                 cwd=ROOT,
                 env=env,
+                stdout=site_log,
+                stderr=subprocess.STDOUT,
             )
         )
         wait_for(f"{sandbox_url}/sandbox")
@@ -434,8 +479,28 @@ def main() -> int:
             f"{args.threads} threads on {base}",
             flush=True,
         )
-        outcomes, latencies, retries, elapsed = run_buyers(base, keys, sandbox)
-        time.sleep(1.0)  # let webhooks that were in flight land
+        outcomes, latencies, retries, elapsed = run_buyers(
+            base, keys, sandbox, pay_immediately=args.pay_immediately
+        )
+        paid = outcomes.get("paid", 0)
+        settled = {"at the end of the race": final_figures(info["cohort_id"])["confirmed"]}
+        # A callback that met a busy cohort lock answers "confirming"; the signed webhook (with
+        # the sandbox's retries) or reconciliation confirms it. Wait for that, as production does.
+        deadline = time.monotonic() + args.settle_seconds
+        while time.monotonic() < deadline:
+            if final_figures(info["cohort_id"])["confirmed"] >= paid:
+                break
+            time.sleep(2)
+        settled["after webhooks"] = final_figures(info["cohort_id"])["confirmed"]
+        if settled["after webhooks"] < paid:
+            subprocess.run(
+                [python, "manage.py", "reconcile_payments", "--older-than-minutes", "0"],
+                cwd=ROOT,
+                env=env,
+                check=False,
+                stdout=subprocess.DEVNULL,
+            )
+            settled["after reconcile_payments"] = final_figures(info["cohort_id"])["confirmed"]
         figures = final_figures(info["cohort_id"])
     finally:
         for process in reversed(processes):
@@ -451,6 +516,7 @@ def main() -> int:
             connections.close_all()
         except Exception:  # noqa: BLE001 - Django may not be set up if setup failed
             pass
+        site_log.close()
         if args.keep_db:
             print(f"kept database {args.db_name}")
         else:
@@ -463,6 +529,9 @@ def main() -> int:
     if error_kinds:
         print(f"errors by kind: {error_kinds}")
     print(f"busy-retry answers: {retries}")
+    print(f"paid in the sandbox: {paid}")
+    for when, confirmed in settled.items():
+        print(f"  confirmed {when}: {confirmed}")
     print(f"confirmed:   {figures['confirmed']} of {figures['capacity']} seats")
     print(f"oversold:    {figures['oversold']}")
     print(f"waitlisted:  {figures['waitlisted']}")

@@ -79,9 +79,8 @@ class EnrollmentCard:
             return "Your cohort has ended: request your certificate below."
         if self.pending_feedback:
             return "Tell us anonymously how the last session went."
-        nxt = self.next_class
-        if nxt is not None:
-            return f"Next class: {nxt.title}."
+        if self.next_class is not None:
+            return "Do the pre-reads under Recordings and join the next class (below)."
         return "Your cohort has ended; the recordings stay with you."
 
 
@@ -96,6 +95,12 @@ class Dashboard:
     mentorship: dict
     refund_summaries: dict
     newsletter: NewsletterSubscriber | None
+
+    @property
+    def zone_is_ist(self) -> bool:
+        """The learner's clock reads like IST now (then one time column is enough)."""
+        now = timezone.now()
+        return now.astimezone(self.zone).utcoffset() == now.astimezone(learning.IST).utcoffset()
 
     @property
     def newsletter_subscribed(self) -> bool:

@@ -24,6 +24,8 @@ class SlotAdminForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if "starts_at" not in self.fields:  # booked: time is read-only
+            return data
         starts_at, duration = data.get("starts_at"), data.get("duration_minutes")
         if starts_at is None or duration is None:
             return data
@@ -109,20 +111,26 @@ class SlotAdmin(admin.ModelAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    def get_readonly_fields(self, request, obj=None):
+        # A booked slot keeps its time: the learner was sent an invite for it.
+        if obj is not None and obj.bookings.filter(state__in=Booking.HOLDS_SLOT).exists():
+            return ["starts_at", "duration_minutes"]
+        return []
+
     def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
+        # The form has copied its values onto `obj`; the service re-reads the row under lock.
         if change:
             slot = services.update_slot(
                 slot_id=obj.pk,
-                starts_at=data["starts_at"],
-                duration_minutes=data["duration_minutes"],
-                meeting_url=data["meeting_url"],
+                starts_at=obj.starts_at,
+                duration_minutes=obj.duration_minutes,
+                meeting_url=obj.meeting_url,
             )
         else:
             slot = services.create_slot(
-                starts_at=data["starts_at"],
-                duration_minutes=data["duration_minutes"],
-                meeting_url=data["meeting_url"],
+                starts_at=obj.starts_at,
+                duration_minutes=obj.duration_minutes,
+                meeting_url=obj.meeting_url,
             )
         obj.pk, obj.created_at = slot.pk, slot.created_at
 

@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 
 from .ics import booking_invite
 from .models import Booking
+from .selectors import user_time_zone
 
 
 def _booking(booking_id: int) -> Booking:
@@ -27,10 +28,14 @@ def _send(*, to: str, subject: str, template: str, context: dict, ics: str | Non
 
 
 def _context(booking: Booking, **extra) -> dict:
+    enrollment = booking.enrollment
     return {
         "booking": booking,
+        "bought": f"{enrollment.cohort.name} cohort seat"
+        if enrollment.cohort_id
+        else enrollment.product.name,
         "learner": booking.user,
-        "learner_tz": booking.user.time_zone or settings.MENTORSHIP_TIME_ZONE,
+        "learner_tz": user_time_zone(booking.user),
         "instructor_tz": settings.MENTORSHIP_TIME_ZONE,
         "site_url": settings.SITE_URL,
         "notice_hours": settings.MENTORSHIP_MIN_NOTICE_HOURS,
@@ -118,4 +123,4 @@ def _short(when, tz_name: str) -> str:
     from zoneinfo import ZoneInfo
 
     local = when.astimezone(ZoneInfo(tz_name))
-    return f"{local:%a %d %b, %H:%M} {local.tzname()}"
+    return f"{local:%a} {local.day} {local:%b, %H:%M} {local.tzname()}"

@@ -11,6 +11,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from .models import Booking
@@ -78,7 +79,8 @@ def booking_invite(booking: Booking, *, cancel: bool = False, now=None) -> str:
         f"Your {booking.duration_minutes}-minute 1:1 call.\n"
         f"Join: {link}\n\n"
         f"Topic: {booking.topic}\n\n"
-        f"Manage this booking: {settings.SITE_URL}/mentorship/bookings/{booking.pk}/"
+        f"Manage this booking: {settings.SITE_URL}"
+        f"{reverse('mentorship:booking', args=[booking.pk])}"
     )
     instructor = settings.INSTRUCTOR_EMAIL
     attendee_name = learner_name.replace('"', "")

@@ -133,7 +133,8 @@ def dashboard_summary(user, *, now=None) -> dict:
     Keys: `entitlements` (list of Entitlement), `calls_total` and `calls_used` across them,
     `calls_left` (usable: not spent and not expired),
     `upcoming` (booked calls not yet over, soonest first), `has_entitlement`, `can_book`,
-    `time_zone` (the learner's zone, or the instructor's if theirs is unknown) and `now`.
+    `book_until` (calls must start before it; None = no limit), `time_zone` (the learner's
+    zone, or the instructor's if theirs is unknown) and `now`.
     """
     now = now or timezone.now()
     entitlements = entitlements_for(user)
@@ -151,6 +152,13 @@ def dashboard_summary(user, *, now=None) -> dict:
             if b.ends_at > now
         ]
     calls_left = sum(e.calls_left for e in entitlements if not e.is_expired(now))
+    usable = [e for e in entitlements if e.usable(now)]
+    # Calls can be booked up to this instant (None: no limit, or nothing to book with).
+    book_until = (
+        None
+        if not usable or any(e.valid_until is None for e in usable)
+        else max(e.valid_until for e in usable)
+    )
     return {
         "entitlements": entitlements,
         "calls_total": sum(e.calls_total for e in entitlements),
@@ -159,6 +167,7 @@ def dashboard_summary(user, *, now=None) -> dict:
         "upcoming": upcoming,
         "has_entitlement": bool(entitlements),
         "can_book": calls_left > 0,
+        "book_until": book_until,
         "time_zone": user_time_zone(user),
         "now": now,
     }

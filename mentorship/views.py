@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,15 +27,17 @@ def _notice() -> timedelta:
     return timedelta(hours=settings.MENTORSHIP_MIN_NOTICE_HOURS)
 
 
-def _own_booking(request, booking_id) -> Booking:
-    booking = (
+def _own_booking(request, booking_id) -> Booking | None:
+    """The learner's own booking, or None (someone else's id looks exactly like a missing one)."""
+    return (
         Booking.objects.select_related("slot", "enrollment__product", "enrollment__cohort")
         .filter(pk=booking_id, user=request.user)
         .first()
     )
-    if booking is None:
-        raise Http404("We could not find that booking among yours.")
-    return booking
+
+
+def _booking_not_found(request):
+    return render(request, "mentorship/booking_not_found.html", status=404)
 
 
 @login_required
@@ -57,11 +59,11 @@ def home(request):
 def slots(request):
     display_tz = _display_tz(request)
     rescheduling = None
-    if request.GET.get("reschedule"):
-        try:
-            rescheduling = _own_booking(request, int(request.GET["reschedule"]))
-        except ValueError as exc:
-            raise Http404("We could not find that booking among yours.") from exc
+    if "reschedule" in request.GET:
+        raw = request.GET["reschedule"]
+        rescheduling = _own_booking(request, int(raw)) if raw.isdigit() else None
+        if rescheduling is None:
+            return _booking_not_found(request)
     summary = selectors.dashboard_summary(request.user)
     open_slots = list(selectors.open_slots())
     return render(
@@ -111,7 +113,7 @@ def book(request, slot_id):
             "display_tz": _display_tz(request),
             "summary": selectors.dashboard_summary(request.user),
             "is_open": slot.starts_at >= timezone.now() + _notice(),
-            "is_taken": slot.bookings.filter(state__in=Booking.HOLDS_SLOT).exists(),
+            "holder": slot.bookings.filter(state__in=Booking.HOLDS_SLOT).first(),
         },
         status=status,
     )
@@ -120,6 +122,8 @@ def book(request, slot_id):
 @login_required
 def booking(request, booking_id):
     booking = _own_booking(request, booking_id)
+    if booking is None:
+        return _booking_not_found(request)
     now = timezone.now()
     notice_ends = booking.slot.starts_at - _notice()
     return render(
@@ -141,8 +145,8 @@ def booking(request, booking_id):
 def cancel(request, booking_id):
     try:
         booking = services.cancel_booking(booking_id=booking_id, user=request.user)
-    except services.BookingNotFound as error:
-        raise Http404(str(error)) from error
+    except services.BookingNotFound:
+        return _booking_not_found(request)
     except services.MentorshipError as error:
         messages.error(request, str(error))
         return redirect("mentorship:booking", booking_id=booking_id)
@@ -161,6 +165,8 @@ def cancel(request, booking_id):
 @require_http_methods(["GET", "POST"])
 def reschedule(request, booking_id, slot_id):
     booking = _own_booking(request, booking_id)
+    if booking is None:
+        return _booking_not_found(request)
     slot = Slot.objects.filter(pk=slot_id).first()
     if slot is None:
         messages.error(request, "That slot is no longer offered. Please pick another.")
@@ -198,6 +204,8 @@ def reschedule(request, booking_id, slot_id):
 @login_required
 def invite(request, booking_id):
     booking = _own_booking(request, booking_id)
+    if booking is None:
+        return _booking_not_found(request)
     cancelled = booking.state != Booking.State.BOOKED
     response = HttpResponse(
         booking_invite(booking, cancel=cancelled), content_type="text/calendar; charset=utf-8"

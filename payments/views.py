@@ -11,6 +11,7 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +21,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cohorts import services as cohort_services
-from courses.models import Product
+from courses.models import Currency, Product
+from masterclass.accounts.decorators import verified_email_required
 
 from . import gateway, selectors, services
 from .forms import CheckoutForm
@@ -39,44 +41,61 @@ def _unavailable(request, product, message, cohort=None, status=200):
     )
 
 
-def _sale_problem(product: Product, user) -> tuple[str, object] | None:
-    """Why `product` cannot be bought now (message, cohort to wait for), or None."""
+def _chosen_cohort(product: Product, slug: str | None):
+    """The cohort named by `?cohort=` (pricing cards, offer links) if it sells this product."""
+    if not slug or product.kind != Product.Kind.LIVE_COHORT:
+        return None
+    return product.cohorts.filter(slug=slug).first()
+
+
+def _sale_problem(product: Product, user, cohort) -> tuple[str, object] | None:
+    """Why `product` cannot be bought now (message, cohort to wait for), or None.
+
+    A learner holding a seat (a checkout hold or a waitlist offer, even one sent to their email
+    and not yet claimed) may pay although the cohort shows as full to everyone else.
+    """
     if not product.is_active:
         return f"{product.name} is not on sale.", None
     if product.kind != Product.Kind.LIVE_COHORT:
         return None
-    cohort = selectors.cohort_on_sale(product)
+    cohort = cohort or selectors.cohort_on_sale(product)
     if cohort is None:
         return f"Admissions for {product.name} are not open right now.", None
+    if cohort.admission_state != cohort.AdmissionState.OPEN:
+        return f"Admissions for the {cohort.name} cohort are not open right now.", cohort
     from cohorts.selectors import seat_count
 
-    has_hold = cohort.holds.filter(
-        user=user, state="active", expires_at__gt=timezone.now()
-    ).exists()
+    has_hold = (
+        cohort.holds.filter(state="active", expires_at__gt=timezone.now())
+        .filter(Q(user=user) | Q(email__iexact=user.email))
+        .exists()
+    )
     if not has_hold and seat_count(cohort).free_for_public <= 0:
         return f"The {cohort.name} cohort is full.", cohort
     return None
 
 
-@login_required
+@verified_email_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def checkout(request, slug):
     """GET: the billing form. POST: hold a seat, create the order, show the payment page."""
     product = get_object_or_404(Product.objects.select_related("course"), slug=slug)
-    if not request.user.email_verified:
-        return render(request, "payments/verify_email_first.html", {"product": product}, status=403)
-    problem = _sale_problem(product, request.user)
+    chosen = _chosen_cohort(product, request.GET.get("cohort") or request.POST.get("cohort"))
+    problem = _sale_problem(product, request.user, chosen)
     if problem and request.method == "GET":
         return _unavailable(request, product, problem[0], problem[1])
 
     if request.method == "GET":
-        form = CheckoutForm(initial=CheckoutForm.initial_for(request.user))
-        return _checkout_form(request, product, form)
+        initial = CheckoutForm.initial_for(request.user)
+        if request.GET.get("currency") in Currency.values:
+            initial["currency"] = request.GET["currency"]
+        form = CheckoutForm(initial=initial)
+        return _checkout_form(request, product, form, cohort=chosen)
 
     form = CheckoutForm(request.POST)
     if not form.is_valid():
-        return _checkout_form(request, product, form, status=400)
+        return _checkout_form(request, product, form, status=400, cohort=chosen)
     data = form.cleaned_data
     try:
         order = services.start_checkout(
@@ -85,20 +104,21 @@ def checkout(request, slug):
             billing=data,
             currency=data["currency"],
             manual=data["pay_with"] == CheckoutForm.PAY_MANUAL,
+            cohort=chosen,
         )
     except services.CheckoutBusy as exc:
         form.add_error(None, str(exc))
-        response = _checkout_form(request, product, form, status=503)
+        response = _checkout_form(request, product, form, status=503, cohort=chosen)
         response["Retry-After"] = "2"
         return response
     except services.PaymentProviderDown as exc:
         form.add_error(None, str(exc))
-        return _checkout_form(request, product, form, status=503)
+        return _checkout_form(request, product, form, status=503, cohort=chosen)
     except services.ProductUnavailable as exc:
         return _unavailable(request, product, str(exc), exc.cohort, status=409)
     except services.CheckoutError as exc:
         form.add_error(None, str(exc))
-        return _checkout_form(request, product, form, status=400)
+        return _checkout_form(request, product, form, status=400, cohort=chosen)
     if order.channel == Order.Channel.MANUAL:
         messages.success(
             request, "We have emailed you the bank and PayPal details. Your seat is held for you."
@@ -107,14 +127,14 @@ def checkout(request, slug):
     return _payment_page(request, order)
 
 
-def _checkout_form(request, product, form, status=200):
+def _checkout_form(request, product, form, status=200, cohort=None):
     return render(
         request,
         "payments/checkout.html",
         {
             "product": product,
             "form": form,
-            "cohort": selectors.cohort_on_sale(product),
+            "cohort": cohort or selectors.cohort_on_sale(product),
             "price_inr": product.price_inr_minor,
             "price_usd": product.price_usd_minor,
             "emi_summary": selectors.emi_summary(product.price_inr_minor),

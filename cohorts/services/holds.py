@@ -23,6 +23,7 @@ from .errors import (
     AlreadyEnrolled,
     CohortFull,
     EarlyAccessOnly,
+    SeatError,
     SeatsBusy,
     SeatUnavailable,
 )
@@ -192,6 +193,8 @@ def confirm_seat(*, hold_id: int, product: Product, now=None) -> SeatConfirmatio
         cohort_id = SeatHold.objects.values_list("cohort_id", flat=True).get(pk=hold_id)
         with locked_cohort(cohort_id) as cohort:
             hold = SeatHold.objects.select_for_update().get(pk=hold_id)
+            if hold.user_id is None:  # an offer nobody has taken yet cannot have been paid for
+                raise SeatError("This seat offer has not been taken by a learner yet.")
             existing = Enrollment.objects.filter(hold=hold).first()
             if existing:
                 return SeatConfirmation(existing, late=False, already=True)

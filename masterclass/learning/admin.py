@@ -82,8 +82,33 @@ class CertificateAdmin(admin.ModelAdmin):
     def _verify_url(obj):
         return reverse("learning:verify_certificate", args=[obj.code])
 
+    def changelist_view(self, request, extra_context=None):
+        pending = (
+            Certificate.objects.filter(state=Certificate.State.REQUESTED)
+            .values("enrollment__cohort_id", "enrollment__cohort__name")
+            .annotate(waiting=Count("id"))
+            .order_by("enrollment__cohort__start_date")
+        )
+        extra_context = {
+            **(extra_context or {}),
+            "pending_by_cohort": [
+                {
+                    "cohort_id": row["enrollment__cohort_id"],
+                    "cohort_name": row["enrollment__cohort__name"],
+                    "waiting": row["waiting"],
+                }
+                for row in pending
+            ],
+        }
+        return super().changelist_view(request, extra_context)
+
     def get_urls(self):
         return [
+            path(
+                "issue-cohort/<int:cohort_id>/",
+                self.admin_site.admin_view(self.issue_cohort),
+                name="learning_certificate_issue_cohort",
+            ),
             path(
                 "<int:certificate_id>/issue/",
                 self.admin_site.admin_view(self.issue_one),
@@ -107,6 +132,18 @@ class CertificateAdmin(admin.ModelAdmin):
         back = request.META.get("HTTP_REFERER", "")
         if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
             return redirect(back)  # the changelist with its filters
+        return redirect("admin:learning_certificate_changelist")
+
+    def issue_cohort(self, request, cohort_id):
+        """Issue every waiting request of one cohort (the bulk button above the list)."""
+        if request.method != "POST" or not self.has_change_permission(request):
+            return redirect("admin:learning_certificate_changelist")
+        issued, problems = services.issue_requested_for_cohort(
+            cohort_id=cohort_id, issued_by=request.user
+        )
+        self.message_user(request, f"Issued {issued} certificate(s).")
+        for problem in problems:
+            self.message_user(request, f"Not issued: {problem}", messages.WARNING)
         return redirect("admin:learning_certificate_changelist")
 
     @admin.action(description="Issue the selected certificates")

@@ -112,6 +112,17 @@ class FeedbackResponse(models.Model):
         return f"{self.rating}/5 for session {self.session_id}"
 
 
+class FeedbackInvitation(models.Model):
+    """The session's learners were emailed the feedback form (once per session)."""
+
+    session = models.OneToOneField(LiveSession, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField()
+    recipients = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"Feedback invitation for session {self.session_id}"
+
+
 class SessionFeedbackSummary(LiveSession):
     """The instructor's view of a session's feedback in the admin (averages and comments)."""
 

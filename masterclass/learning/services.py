@@ -10,7 +10,13 @@ from cohorts.models import Enrollment, LiveSession
 from courses.models import NewsletterSubscriber
 
 from . import selectors
-from .models import Certificate, FeedbackGiven, FeedbackResponse, new_verification_code
+from .models import (
+    Certificate,
+    FeedbackGiven,
+    FeedbackInvitation,
+    FeedbackResponse,
+    new_verification_code,
+)
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +74,8 @@ def issue_certificate(*, certificate_id: int, issued_by=None, now=None) -> Certi
     """Issue one requested certificate: give it its verification code and freeze its text.
 
     Lock: the certificate row; issuing twice is harmless (returns it unchanged). A request
-    whose enrollment is no longer confirmed (refunded since) is not issued.
+    whose enrollment is no longer confirmed (refunded since) is not issued. After commit the
+    learner is emailed the PDF and verification links.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -110,6 +117,7 @@ def issue_certificate(*, certificate_id: int, issued_by=None, now=None) -> Certi
                 "instructor_name",
             ]
         )
+        transaction.on_commit(lambda: _enqueue("email_certificate_issued", certificate.pk))
     log.info("certificate issued id=%s by=%s", certificate_id, getattr(issued_by, "pk", None))
     return certificate
 
@@ -129,6 +137,14 @@ def issue_certificates(*, certificate_ids, issued_by=None) -> tuple[int, list[st
             continue
         issued += not was_issued
     return issued, problems
+
+
+def issue_requested_for_cohort(*, cohort_id: int, issued_by=None) -> tuple[int, list[str]]:
+    """Issue every waiting request of one cohort (the instructor's bulk button)."""
+    waiting = Certificate.objects.filter(
+        enrollment__cohort_id=cohort_id, state=Certificate.State.REQUESTED
+    ).values_list("pk", flat=True)
+    return issue_certificates(certificate_ids=list(waiting), issued_by=issued_by)
 
 
 # --- feedback ---------------------------------------------------------------------------
@@ -161,6 +177,50 @@ def submit_feedback(
             )
     except IntegrityError as error:
         raise AlreadyGaveFeedback("You have already sent feedback for this session.") from error
+
+
+def send_feedback_invitations(*, now=None) -> int:
+    """Invite the learners of each live session that has ended (and whose form is still open)
+    to its feedback form; returns how many sessions were handled.
+
+    Once per session: the FeedbackInvitation row is created under a unique constraint before
+    the emails are queued (on commit), so two schedulers never send twice.
+    """
+    now = now or timezone.now()
+    window_start = now - selectors.feedback_window()
+    handled = 0
+    candidates = (
+        LiveSession.objects.filter(starts_at__gte=window_start, starts_at__lte=now)
+        .exclude(pk__in=FeedbackInvitation.objects.values("session_id"))
+        .select_related("cohort")
+        .order_by("starts_at")
+    )
+    for session in candidates:
+        if session.starts_at + selectors.class_length(session.cohort) > now:
+            continue  # still in class
+        with transaction.atomic():
+            learners = list(
+                Enrollment.objects.filter(
+                    cohort_id=session.cohort_id, state=Enrollment.State.CONFIRMED
+                ).values_list("user_id", flat=True)
+            )
+            _, created = FeedbackInvitation.objects.get_or_create(
+                session=session, defaults={"sent_at": now, "recipients": len(learners)}
+            )
+            if not created:
+                continue
+            for user_id in learners:
+                transaction.on_commit(
+                    lambda u=user_id, s=session.pk: _enqueue("email_feedback_invitation", s, u)
+                )
+        handled += 1
+    return handled
+
+
+def _enqueue(name: str, *args) -> None:
+    from . import tasks
+
+    getattr(tasks, name).enqueue(*args)
 
 
 def feedback_summary(session: LiveSession) -> dict:

@@ -272,6 +272,8 @@ SCHEDULED_TASKS = [
     ("mentorship.tasks.send_booking_reminders", 600),
     ("mentorship.tasks.withdraw_orphaned_bookings", 300),
     ("payments.refunds.tasks.retry_failed_refunds", 300),
+    ("payments.invoicing.tasks.render_missing_pdfs", 300),
+    ("masterclass.learning.tasks.send_feedback_invitations", 900),
 ]
 
 # --- demo data: `manage.py load_demo` runs these functions in order; each must be idempotent.
@@ -279,8 +281,11 @@ DEMO_STEPS = [
     "courses.demo.load",
     "cohorts.demo.load",
     "payments.demo.load",
-    "mentorship.demo.load",
+    "payments.invoicing.demo.load",
+    "payments.refunds.demo.load",
     "masterclass.demo.load",
+    # After the demo learner and their enrollment exist (masterclass.demo), so it can book.
+    "mentorship.demo.load",
 ]
 
 LOG_FORMAT = env("LOG_FORMAT", default="plain")  # "json" in production

@@ -52,9 +52,15 @@ def load():
 
     if not Order.objects.filter(state=Order.State.PAID).exists():
         _demo_orders()
-    for order in Order.objects.filter(state=Order.State.PAID, invoice__isnull=True):
+    unbilled = Order.objects.filter(state=Order.State.PAID, invoice__isnull=True)
+    for order in unbilled.order_by("paid_at", "pk"):
+        # Demo orders are invoiced on their (past) payment dates, in order; others today.
+        demo = order.reference.startswith("MCDEMO")
         with transaction.atomic():
-            issue_invoice(order=Order.objects.select_for_update().get(pk=order.pk))
+            issue_invoice(
+                order=Order.objects.select_for_update().get(pk=order.pk),
+                now=order.paid_at if demo else None,
+            )
     demo_invoice = Invoice.objects.filter(order__reference="MCDEMO0002").first()
     if demo_invoice is not None:
         issue_credit_note(
@@ -62,6 +68,7 @@ def load():
             amount_minor=5_000_00,
             refund_reference="demo-goodwill-1",
             reason="Goodwill refund: missed two live sessions",
+            now=min(demo_invoice.issued_at + dt.timedelta(days=10), timezone.now()),
         )
 
 
@@ -95,7 +102,8 @@ def _demo_orders():
         gstin = ""
         if pan:
             gstin = f"{state}{pan}1Z" + gstin_check_character(f"{state}{pan}1Z")
-        paid_at = enrollment.confirmed_at or timezone.now() - dt.timedelta(days=n)
+        # Spread over the last three months so that the revenue chart has a few bars.
+        paid_at = timezone.now() - dt.timedelta(days=12 * (len(DEMO_BUYERS) - n) + 1)
         order, created = Order.objects.get_or_create(
             reference=f"MCDEMO{n:04d}",
             defaults={

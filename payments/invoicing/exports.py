@@ -123,6 +123,11 @@ def _plain(minor: int) -> str:
     return f"{sign}{major}.{rest:02d}"
 
 
+def _text(value: str) -> str:
+    """Buyer-typed text, defused for spreadsheets: a leading =, +, - or @ would be a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
 def _csv_row(doc, kind: str, section: str, invoice: Invoice, original=None) -> list:
     return [
         kind,
@@ -130,8 +135,8 @@ def _csv_row(doc, kind: str, section: str, invoice: Invoice, original=None) -> l
         doc.number,
         doc.issued_on.isoformat(),
         doc.financial_year,
-        invoice.buyer_name,
-        invoice.buyer_company_name,
+        _text(invoice.buyer_name),
+        _text(invoice.buyer_company_name),
         invoice.buyer_gstin,
         invoice.place_of_supply_name,
         invoice.place_of_supply_code,

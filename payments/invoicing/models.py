@@ -264,6 +264,11 @@ class Invoice(_Document):
         ]
         indexes = [models.Index(fields=["issued_on", "currency"])]
 
+    @property
+    def is_tax_document(self) -> bool:
+        """A tax invoice (domestic or export), as opposed to a bill of supply or plain invoice."""
+        return self.kind in (self.Kind.TAX_INVOICE, self.Kind.EXPORT_INVOICE)
+
 
 class CreditNote(_Document):
     """Reverses all or part of an invoice when a refund is made; its own number series."""

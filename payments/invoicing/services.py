@@ -44,6 +44,9 @@ LUT_LEGEND = (
 EXPORT_WITH_IGST_LEGEND = "Supply meant for export of services on payment of integrated tax."
 
 
+CHARGED = (Treatment.INTRA_STATE, Treatment.INTER_STATE)
+
+
 class InvoicingError(Exception):
     pass
 
@@ -224,7 +227,9 @@ def issue_invoice(*, order, now=None) -> Invoice:
             buyer_name=order.billing_name,
             buyer_email=order.billing_email,
             buyer_company_name=order.company_name,
-            buyer_address=order.company_address,
+            # The company's address for a B2B sale, else the buyer's billing address on file
+            # (rule 46 asks for it on B2C invoices above 50,000 rupees).
+            buyer_address=order.company_address or getattr(order.user, "billing_address", ""),
             buyer_gstin=buyer_gstin,
             buyer_state_code=order.billing_state if country == INDIA else "",
             buyer_country_code=country,
@@ -235,7 +240,8 @@ def issue_invoice(*, order, now=None) -> Invoice:
             line_description=_line_description(order),
             sac_code=seller.sac_code,
             quantity=1,
-            gst_rate=seller.gst_rate if supply["treatment"] != Treatment.NO_TAX else 0,
+            # The rate charged: 0 for a zero-rated export and for sellers who charge no GST.
+            gst_rate=seller.gst_rate if supply["treatment"] in CHARGED else 0,
             cgst_rate=split.cgst_rate,
             sgst_rate=split.sgst_rate,
             igst_rate=split.igst_rate,

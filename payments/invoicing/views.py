@@ -61,8 +61,14 @@ def credit_note_pdf(request, pk):
 @require_GET
 @login_required
 def my_documents(request):
+    """The learner's documents, and orders not yet invoiced whose billing details can change."""
+    open_orders = Order.objects.filter(
+        user=request.user, state__in=Order.OPEN_STATES, invoice__isnull=True
+    ).select_related("product")
     return render(
-        request, "invoicing/my_documents.html", {"documents": documents_for_user(request.user)}
+        request,
+        "invoicing/my_documents.html",
+        {"documents": documents_for_user(request.user), "open_orders": open_orders},
     )
 
 

@@ -15,6 +15,33 @@ from .models import Refund, RefundEvent
 from .money import format_money
 
 
+class NeedsYouFilter(admin.SimpleListFilter):
+    """The refunds that wait for a person."""
+
+    title = "needs you"
+    parameter_name = "needs"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("approval", "Waiting for approval"),
+            ("transfer", "Waiting for a manual transfer"),
+            ("failed", "Failed, not retried automatically"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "approval":
+            return queryset.filter(state=Refund.State.REQUESTED, approved_at__isnull=True)
+        if self.value() == "transfer":
+            return queryset.filter(
+                state=Refund.State.REQUESTED,
+                channel=Refund.Channel.MANUAL,
+                approved_at__isnull=False,
+            )
+        if self.value() == "failed":
+            return queryset.filter(state=Refund.State.FAILED, next_attempt_at__isnull=True)
+        return queryset
+
+
 class RefundEventInline(admin.TabularInline):
     model = RefundEvent
     extra = 0
@@ -41,7 +68,7 @@ class RefundAdmin(admin.ModelAdmin):
         "created_at",
         "processed_at",
     ]
-    list_filter = ["state", "origin", "channel", "failure_kind"]
+    list_filter = [NeedsYouFilter, "state", "origin", "channel", "failure_kind"]
     search_fields = [
         "reference",
         "order__reference",
@@ -83,9 +110,13 @@ class RefundAdmin(admin.ModelAdmin):
     ]
     fields = readonly_fields
 
-    @admin.display(description="Order")
+    @admin.display(description="Order", ordering="order__reference")
     def order_link(self, obj):
-        return obj.order.reference
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:payments_order_change", args=[obj.order_id]),
+            obj.order.reference,
+        )
 
     @admin.display(description="Learner")
     def learner(self, obj):

@@ -25,10 +25,33 @@ class RefundSummary:
     refund: Refund | None  # the latest refund of the enrollment's order
     status_text: str  # the refund's state in the learner's words, or ""
     can_request: bool  # show the button
+    enrollment_refunded: bool = False
 
     @property
     def why_not(self) -> str:
         return "" if self.eligibility.allowed else self.eligibility.reason
+
+    # Plain names for pages that only want the gist (the learner-home dashboard).
+    @property
+    def deadline(self) -> datetime | None:
+        return self.eligibility.deadline
+
+    @property
+    def allowed(self) -> bool:
+        return self.can_request
+
+    @property
+    def status(self) -> str:
+        """One word: "", "requested", "processing", "refunded" or "declined"."""
+        if self.refund is None:
+            return "refunded" if self.enrollment_refunded else ""
+        return {
+            Refund.State.REQUESTED: "requested",
+            Refund.State.PROCESSING: "processing",
+            Refund.State.FAILED: "processing",  # retried by the worker; the instructor knows
+            Refund.State.PROCESSED: "refunded",
+            Refund.State.DECLINED: "declined",
+        }[self.refund.state]
 
 
 def refund_summary_for_user(user, now: datetime | None = None) -> dict[int, RefundSummary]:
@@ -47,16 +70,21 @@ def refund_summary_for_user(user, now: datetime | None = None) -> dict[int, Refu
             enrollment__in=enrollments, state__in=(Order.State.PAID, Order.State.REFUNDED)
         ).order_by("paid_at", "id")
     }
-    latest: dict[int, Refund] = {}
+    learner_refund: dict[int, Refund] = {}
+    shown: dict[int, Refund] = {}
     for refund in Refund.objects.filter(order__in=orders.values()).order_by("created_at", "id"):
+        if refund.origin == Refund.Origin.LEARNER:
+            learner_refund[refund.order_id] = refund
         if refund.origin == Refund.Origin.LEARNER or refund.state == Refund.State.PROCESSED:
-            latest[refund.order_id] = refund
+            shown[refund.order_id] = refund
     summaries = {}
     for enrollment in enrollments:
         eligibility = refund_eligibility(enrollment, now)
         order = orders.get(enrollment.pk)
-        refund = latest.get(order.pk) if order else None
-        blocked = refund is not None and refund.state != Refund.State.DECLINED
+        refund = shown.get(order.pk) if order else None
+        asked = learner_refund.get(order.pk) if order else None
+        # One request per order: a declined one is not asked again from the site.
+        blocked = asked is not None or (order is not None and order.state == Order.State.REFUNDED)
         summaries[enrollment.pk] = RefundSummary(
             enrollment_id=enrollment.pk,
             title=str(enrollment.cohort) if enrollment.cohort_id else enrollment.product.name,
@@ -64,7 +92,9 @@ def refund_summary_for_user(user, now: datetime | None = None) -> dict[int, Refu
             deadline_text=format_deadline(eligibility.deadline) if eligibility.deadline else "",
             refund=refund,
             status_text=status_text(refund) if refund else "",
-            can_request=eligibility.allowed and order is not None and not blocked,
+            # A seat without a payment (given by hand) is told why when it asks.
+            can_request=eligibility.allowed and not blocked,
+            enrollment_refunded=enrollment.state == Enrollment.State.REFUNDED,
         )
     return summaries
 

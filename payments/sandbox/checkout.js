@@ -91,6 +91,9 @@
     if (this._root && this._root.parentNode) this._root.parentNode.removeChild(this._root);
     if (this._onKey) document.removeEventListener("keydown", this._onKey);
     this._root = null;
+    // Give focus back to what opened the modal (the page's pay button).
+    if (this._opener && typeof this._opener.focus === "function") this._opener.focus();
+    this._opener = null;
   };
 
   Razorpay.prototype._dismiss = function () {
@@ -303,7 +306,12 @@
     });
 
     function setBusy(busy) {
-      [pay, fail].concat(Object.keys(buttons).map((k) => buttons[k])).forEach(function (b) {
+      var all = [pay, fail].concat(
+        Object.keys(buttons).map(function (key) {
+          return buttons[key];
+        })
+      );
+      all.forEach(function (b) {
         b.disabled = busy;
       });
     }
@@ -410,8 +418,10 @@
     };
     document.addEventListener("keydown", this._onKey);
 
+    this._opener = document.activeElement;
     this._root = overlay;
     document.body.appendChild(overlay);
+    close.focus();
     setBusy(true);
     status.textContent = "Loading payment methods\u2026";
     fetch(ORIGIN + "/v1/methods?key_id=" + encodeURIComponent(o.key))
@@ -426,7 +436,10 @@
         var first = METHODS.filter(function (entry) {
           return allowed[entry[0]] !== false;
         })[0];
-        if (first) choose(first[0]);
+        if (first) {
+          choose(first[0]);
+          buttons[first[0]].focus();
+        }
       })
       .catch(function () {
         status.textContent = "Could not load payment methods (is the key id right?).";

@@ -11,11 +11,16 @@ from __future__ import annotations
 import copy
 import hashlib
 import hmac
+import json
+import os
 import secrets
 import string
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from .methods import EMI_MIN_AMOUNT, EMI_RATES, EMI_TENURES, NETBANKING_BANKS
 
 _ID_ALPHABET = string.ascii_letters + string.digits
 
@@ -24,71 +29,6 @@ SUPPORTED_CURRENCIES = frozenset(
     {"INR", "USD", "EUR", "GBP", "SGD", "AED", "AUD", "CAD", "CHF", "HKD", "JPY", "MYR", "NZD"}
 )
 PAYMENT_METHODS = ("card", "upi", "netbanking", "emi")
-
-NETBANKING_BANKS = {
-    "HDFC": "HDFC Bank",
-    "ICIC": "ICICI Bank",
-    "SBIN": "State Bank of India",
-    "UTIB": "Axis Bank",
-    "KKBK": "Kotak Mahindra Bank",
-    "YESB": "Yes Bank",
-}
-
-# Card EMI plans as the Methods API returns them: per issuing bank, one plan per tenure with
-# the yearly interest rate in percent. "subvention": "merchant" marks a no-cost EMI plan
-# (the merchant pays the interest, the buyer pays the price split in equal parts).
-EMI_TENURES = (3, 6, 12, 24)
-EMI_MIN_AMOUNT = 300000  # paise: Razorpay's card EMI starts at ₹3,000
-_EMI_RATES = {
-    "HDFC": {3: 14, 6: 14, 12: 15, 24: 15},
-    "ICIC": {3: 13, 6: 13, 12: 14, 24: 15},
-    "SBIN": {3: 14, 6: 14, 12: 14, 24: 14},
-    "UTIB": {3: 14, 6: 15, 12: 15, 24: 15},
-    "KKBK": {3: 15, 6: 15, 12: 16, 24: 16},
-}
-_NO_COST = {("HDFC", 3), ("HDFC", 6), ("ICIC", 3)}
-EMI_BANK_NAMES = {code: NETBANKING_BANKS[code] for code in _EMI_RATES}
-
-
-def emi_options() -> dict:
-    options = {}
-    for bank, rates in _EMI_RATES.items():
-        options[bank] = [
-            {
-                "duration": months,
-                "interest": rate,
-                "subvention": "merchant" if (bank, months) in _NO_COST else "customer",
-                "min_amount": EMI_MIN_AMOUNT,
-                "merchant_payback": f"{rate * months / 24:.2f}"
-                if (bank, months) in _NO_COST
-                else "0",
-            }
-            for months, rate in rates.items()
-        ]
-    return options
-
-
-def methods_entity() -> dict:
-    """What GET /v1/methods answers for this account."""
-    return {
-        "entity": "methods",
-        "card": True,
-        "debit_card": True,
-        "credit_card": True,
-        "prepaid_card": True,
-        "card_networks": {"AMEX": 0, "DICL": 0, "MC": 1, "MAES": 1, "RUPAY": 1, "VISA": 1},
-        "amex": False,
-        "netbanking": dict(NETBANKING_BANKS),
-        "wallet": {},
-        "emi": True,
-        "upi": True,
-        "cardless_emi": {},
-        "paylater": {},
-        "emi_subvention": "customer",
-        "emi_options": emi_options(),
-        "emi_banks": dict(EMI_BANK_NAMES),
-        "recurring": {"card": {"credit": ["VISA", "MC"], "debit": []}},
-    }
 
 
 def new_id(prefix: str) -> str:
@@ -206,23 +146,47 @@ class Account:
     cards: dict = field(default_factory=dict)
     emis: dict = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
-    # Called with (event_name, {"payment": ..., "order": ...}) lists after each change; the
-    # webhook dispatcher subscribes here.
+    # Called with a list of (event name, {"payment": ..., "order": ...}) after each change;
+    # the webhook dispatcher subscribes here.
     emit: object = None
+    # When set, every change is written there (JSON) and load() reads it back: a restarted
+    # development sandbox still knows the orders the site created before.
+    state_file: str | None = None
+
+    _PERSISTED = ("orders", "payments", "refunds", "cards", "emis")
 
     # --- helpers --------------------------------------------------------------------------
     def reset(self) -> None:
         with self.lock:
-            self.orders.clear()
-            self.payments.clear()
-            self.refunds.clear()
-            self.cards.clear()
-            self.emis.clear()
+            for name in self._PERSISTED:
+                getattr(self, name).clear()
             self.refund_mode = "processed"
+            self._save()
 
     def _emit(self, events: list[tuple[str, dict]]) -> None:
+        self._save()
         if self.emit is not None and events:
             self.emit(events)
+
+    def _save(self) -> None:
+        if not self.state_file:
+            return
+        path = Path(self.state_file)
+        temporary = path.with_name(path.name + ".tmp")
+        data = {name: getattr(self, name) for name in self._PERSISTED}
+        temporary.write_text(json.dumps(data))
+        os.replace(temporary, path)  # never a half-written file
+
+    def load(self) -> int:
+        """Read the state file if there is one; returns how many orders it held."""
+        if not self.state_file or not Path(self.state_file).exists():
+            return 0
+        data = json.loads(Path(self.state_file).read_text())
+        with self.lock:
+            for name in self._PERSISTED:
+                getattr(self, name).clear()
+                getattr(self, name).update(data.get(name, {}))
+            return len(self.orders)
 
     def snapshot(self) -> dict:
         with self.lock:
@@ -281,6 +245,7 @@ class Account:
         }
         with self.lock:
             self.orders[order["id"]] = {"entity": order, "payment_capture": capture}
+            self._save()
             return copy.deepcopy(order)
 
     def get_order(self, order_id: str) -> dict:
@@ -371,7 +336,7 @@ class Account:
             raise ApiError("outcome must be success, failure or authorized", field="outcome")
         if method == "emi":
             bank = (bank or "HDFC").upper()
-            if bank not in _EMI_RATES:
+            if bank not in EMI_RATES:
                 raise ApiError(f"EMI is not available for the bank {bank}", field="bank")
             try:
                 emi_tenure = int(emi_tenure) if emi_tenure not in (None, "") else None
@@ -455,7 +420,7 @@ class Account:
                 self.emis[payment_id] = {
                     "issuer": bank,
                     "type": "credit",
-                    "rate": _EMI_RATES[bank][emi_tenure] * 100,  # basis points
+                    "rate": EMI_RATES[bank][emi_tenure] * 100,  # basis points
                     "duration": emi_tenure,
                 }
             if method == "upi":

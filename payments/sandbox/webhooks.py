@@ -204,8 +204,6 @@ class WebhookDispatcher:
             self._generation += 1
             self._deliveries.clear()
             self.faults = WebhookFaults()
-            self.retries = 2
-            self.retry_delay = 0.5
             self._cond.notify_all()
 
     def stop(self) -> None:

@@ -57,15 +57,23 @@ class PaymentProviderDown(CheckoutError):
 
 
 def start_checkout(
-    *, user, product: Product, billing: dict, currency: str, manual: bool = False, now=None
+    *,
+    user,
+    product: Product,
+    billing: dict,
+    currency: str,
+    manual: bool = False,
+    cohort=None,
+    now=None,
 ) -> Order:
     """Hold a seat (live cohorts) and create the Order the learner is about to pay.
 
     Rule: the amount is the product's price in `currency`, never anything from the browser.
     Razorpay orders are created with receipt `order-<pk>`; if Razorpay is unreachable the
     order is marked failed and its seat hold released before PaymentProviderDown is raised.
-    With `manual=True` (wire/PayPal) the hold is kept MANUAL_PAYMENT_HOLD_HOURS and the
-    learner is emailed the bank and PayPal details.
+    `cohort` picks one of the product's cohorts (pricing card or waitlist offer link); by
+    default the open one starting first. With `manual=True` (wire/PayPal) the hold is kept
+    MANUAL_PAYMENT_HOLD_HOURS and the learner is emailed the bank and PayPal details.
     A second submit for the same hold returns the open order already made for it.
     """
     now = now or timezone.now()
@@ -78,10 +86,13 @@ def start_checkout(
     amount_minor = product.price_minor(currency)
     channel = Order.Channel.MANUAL if manual else Order.Channel.RAZORPAY
 
-    cohort = None
     hold = None
+    if product.kind != Product.Kind.LIVE_COHORT:
+        cohort = None
+    elif cohort is not None and cohort.product_id != product.pk:
+        raise ProductUnavailable(f"The {cohort.name} cohort does not sell {product.name}.")
     if product.kind == Product.Kind.LIVE_COHORT:
-        cohort = cohort_on_sale(product)
+        cohort = cohort or cohort_on_sale(product)
         if cohort is None:
             raise ProductUnavailable(
                 f"Admissions for {product.name} are not open right now.",

@@ -291,10 +291,17 @@ def _schedule_auto_refund(order: Order, payment: Payment | None, *, reason: str)
             "Your payment arrived after your seat hold had expired and the cohort filled up "
             "meanwhile, so we are refunding it in full and have put you first on the waitlist."
         )
-    else:
+    elif order.is_paid:
         order.failure_reason = (
             f"A second payment ({payment.gateway_payment_id}) was made for this order; "
             "it is being refunded in full."
+        )
+    else:
+        # This order bought nothing: the seat was already paid for by another order.
+        order.state = Order.State.REFUNDED
+        order.failure_reason = (
+            "You had already paid for this seat with another order, so this payment is being "
+            "refunded in full."
         )
     order.save(
         update_fields=[

@@ -163,3 +163,26 @@ def test_the_cohort_page_shows_a_chart_of_seats_filled_over_time(staff_client, s
 def test_the_cohort_page_has_live_sessions_inline(staff_client, small_cohort):
     page = staff_client.get(reverse("admin:cohorts_cohort_change", args=[small_cohort.pk]))
     assert "sessions-TOTAL_FORMS" in page.content.decode()
+
+
+def test_an_invalid_early_access_value_re_renders_the_form(staff_client, upcoming):
+    page = act(staff_client, "open_admissions", [upcoming], apply="1", early_access_hours=-3)
+    assert "Ensure this value is greater than or equal to 0." in page.content.decode()
+    upcoming.refresh_from_db()
+    assert upcoming.admission_state == "waitlist"
+
+
+def test_releasing_a_hold_from_the_admin_passes_the_seat_to_the_waitlist(
+    staff_client, small_cohort
+):
+    fill(small_cohort, 2)
+    hold = hold_seat(cohort=small_cohort, user=UserFactory())
+    (entry,) = wait(small_cohort, "first@example.com")
+    page = staff_client.post(
+        reverse("admin:cohorts_seathold_changelist"),
+        {"action": "release", ACTION_CHECKBOX_NAME: [hold.pk]},
+        follow=True,
+    )
+    assert "1 hold(s) released." in page.content.decode()
+    entry.refresh_from_db()
+    assert entry.state == "offered"

@@ -90,3 +90,21 @@ def test_another_learners_order_is_not_found(learner_client):
     other = OrderFactory()
     url = reverse("invoicing:billing_details", args=[other.reference])
     assert learner_client.get(url).status_code == 404
+
+
+def test_open_orders_link_to_their_billing_details_and_paid_ones_to_the_invoice(
+    learner_client, learner, paid_order
+):
+    from django.template.loader import render_to_string
+
+    open_order = OrderFactory(user=learner, billing_name="Asha Rao")
+    page = learner_client.get(reverse("invoicing:my_documents")).content.decode()
+    assert reverse("invoicing:billing_details", args=[open_order.reference]) in page
+
+    paid = paid_order(user=learner)
+    invoice = issue_invoice(order=paid)
+    snippet = render_to_string("invoicing/_order_invoice.html", {"order": paid})
+    assert invoice.number in snippet
+    assert reverse("invoicing:invoice_pdf", args=[invoice.pk]) in snippet
+    snippet = render_to_string("invoicing/_order_invoice.html", {"order": open_order})
+    assert reverse("invoicing:billing_details", args=[open_order.reference]) in snippet

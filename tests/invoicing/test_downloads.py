@@ -76,3 +76,13 @@ def test_the_learner_sees_their_documents_listed(learner_client, learner, paid_o
     assert mine.number in page and note.number in page
     assert theirs.number not in page
     assert reverse("invoicing:invoice_pdf", args=[mine.pk]) in page
+
+
+def test_the_dashboard_list_costs_two_queries(learner, paid_order, django_assert_num_queries):
+    for _ in range(3):
+        invoice = issue_invoice(order=paid_order(user=learner))
+        issue_credit_note(invoice=invoice, amount_minor=100_00, refund_reference=f"r{invoice.pk}",
+                          reason="x")  # fmt: skip
+    with django_assert_num_queries(2):
+        rows = documents_for_user(learner)
+    assert len(rows) == 6

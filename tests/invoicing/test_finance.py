@@ -37,6 +37,8 @@ def test_finance_sees_invoices_in_the_admin_read_only(finance_client, paid_order
     listing = finance_client.get(reverse("admin:invoicing_invoice_changelist"))
     assert listing.status_code == 200
     assert invoice.number in listing.content.decode()
+    assert reverse("invoicing:finance_documents") in listing.content.decode()
+    assert reverse("invoicing:finance_revenue") in listing.content.decode()
 
     url = reverse("admin:invoicing_invoice_change", args=[invoice.pk])
     assert finance_client.post(url, {"buyer_name": "Forged"}).status_code == 403
@@ -164,3 +166,11 @@ def test_finance_reads_orders_payments_and_refunds_in_the_admin_without_changing
     assert finance_client.post(url, {"billing_name": "Forged"}).status_code == 403
     order.refresh_from_db()
     assert order.billing_name == "Ravi K"
+
+
+def test_buyer_text_cannot_become_a_spreadsheet_formula(finance_client, paid_order):
+    issue_invoice(order=paid_order(billing_name='=HYPERLINK("http://evil")', company_name="+1"))
+    response = finance_client.get(reverse("invoicing:finance_csv"))
+    (row,) = csv.DictReader(io.StringIO(response.content.decode()))
+    assert row["Buyer name"] == '\'=HYPERLINK("http://evil")'
+    assert row["Buyer company"] == "'+1"

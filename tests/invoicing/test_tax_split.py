@@ -92,6 +92,7 @@ def test_export_in_usd_is_zero_rated_under_lut_with_a_recorded_rate(paid_order, 
     assert invoice.lut_reference == "AD290325001234X"
     assert invoice.exchange_rate == Decimal("83.2500")
     assert invoice.total_inr_minor == 45_704_25  # 549 x 83.25
+    assert invoice.gst_rate == 0  # zero-rated
     assert "RBI reference rate" in invoice.exchange_rate_source
 
 
@@ -104,6 +105,7 @@ def test_export_without_a_lut_pays_igst(paid_order, seller):
     assert invoice.igst_minor == 83_75  # 549 / 1.18 = 465.25 taxable; 18% = 83.745
     assert invoice.taxable_minor == 465_25
     assert "payment of integrated tax" in invoice.legend
+    assert invoice.gst_rate == Decimal("18")
     assert invoice.exchange_rate_source == "Configured default rate"
 
 
@@ -149,3 +151,14 @@ def test_split_arithmetic(price, treatment, taxable, cgst, igst, round_off):
     )  # fmt: skip
     assert split.round_off_minor == round_off
     assert split.taxable_minor + split.tax_minor + split.round_off_minor == price
+
+
+def test_a_buyer_abroad_paying_rupees_is_charged_igst_with_place_of_supply_outside_india(
+    paid_order,
+):
+    invoice = issue_invoice(order=paid_order(currency="INR", billing_country="AE"))
+
+    assert invoice.kind == Invoice.Kind.TAX_INVOICE
+    assert (invoice.place_of_supply_code, invoice.place_of_supply_name) == ("96", "Other Countries")
+    assert invoice.igst_minor == 5_338_83
+    assert invoice.buyer_country_name == "United Arab Emirates"

@@ -66,9 +66,11 @@ def test_no_certificate_for_a_pass_a_refund_or_someone_elses_enrollment(
     pass_enrollment = buy_pass(learner, self_paced)
     someone_else = enroll(other_learner, august)
 
-    for enrollment in (refunded, pass_enrollment, someone_else):
+    for enrollment in (refunded, pass_enrollment):
         response = request_certificate(learner_client, enrollment)
         assert "once your live cohort has ended" in response.content.decode()
+    # Someone else's enrollment is answered like one that does not exist.
+    assert request_certificate(learner_client, someone_else).status_code == 404
     assert not Certificate.objects.exists()
 
 
@@ -104,14 +106,22 @@ def test_instructor_issues_one_with_one_click_and_it_verifies_publicly(
     assert certificate.code in content
 
 
-def test_learner_downloads_the_issued_certificate_from_the_dashboard(
-    learner_client, learner, august
+def test_learner_is_emailed_and_downloads_the_issued_certificate_from_the_dashboard(
+    learner_client, learner, august, mailoutbox, django_capture_on_commit_callbacks
 ):
     from masterclass.learning import services
 
     certificate = CertificateRequestFactory(enrollment=enroll(learner, august))
-    services.issue_certificate(certificate_id=certificate.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.issue_certificate(certificate_id=certificate.pk)
+        services.issue_certificate(certificate_id=certificate.pk)  # a double click
     certificate.refresh_from_db()
+
+    [email] = mailoutbox
+    assert email.to == [learner.email]
+    assert "August 2022" in email.subject
+    assert reverse("learning:verify_certificate", args=[certificate.code]) in email.body
+    assert reverse("learning:certificate_pdf", args=[certificate.code]) in email.body
 
     dashboard = learner_client.get(reverse("dashboard")).content.decode()
     assert reverse("learning:certificate_pdf", args=[certificate.code]) in dashboard
@@ -169,3 +179,28 @@ def test_an_invalid_code_is_the_not_found_page(client, august):
     Enrollment.objects.filter(pk=issued.enrollment_id).update(state=Enrollment.State.REFUNDED)
     response = client.get(reverse("learning:verify_certificate", args=[issued.code]))
     assert response.status_code == 404
+
+
+def test_instructor_issues_a_whole_cohort_with_one_button(admin_client, course, august, april):
+    august_requests = [CertificateRequestFactory(enrollment__cohort=august) for _ in range(3)]
+    april_request = CertificateRequestFactory(enrollment__cohort=april)
+
+    listing = admin_client.get(reverse("admin:learning_certificate_changelist"))
+    text = listing.content.decode()
+    assert "Issue all 3 for August 2022" in text and "Issue all 1 for April 2022" in text
+
+    response = admin_client.post(
+        reverse("admin:learning_certificate_issue_cohort", args=[august.pk]), follow=True
+    )
+    assert "Issued 3 certificate(s)." in response.content.decode()
+    assert all(
+        Certificate.objects.get(pk=c.pk).state == Certificate.State.ISSUED for c in august_requests
+    )
+    april_request.refresh_from_db()
+    assert april_request.state == Certificate.State.REQUESTED
+    assert "Issue all 3 for August 2022" not in response.content.decode()
+
+    # A GET (a link followed by a crawler) issues nothing.
+    admin_client.get(reverse("admin:learning_certificate_issue_cohort", args=[april.pk]))
+    april_request.refresh_from_db()
+    assert april_request.state == Certificate.State.REQUESTED

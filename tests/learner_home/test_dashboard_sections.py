@@ -169,12 +169,12 @@ def test_recordings_empty(learner, page):
 def test_mentorship_section(everything, page):
     html = section(page(), "mentorship")
     assert "October 2022 cohort" in html and "1 of 3" in html  # one call booked
-    assert "Your next calls" in html and "meeting link" in html
+    assert "Your next call" in html and "meeting link" in html
     assert reverse("mentorship:slots") in html
 
 
 def test_mentorship_empty(learner, page):
-    assert "1:1 calls come with a cohort seat or the self-paced pass" in section(
+    assert "they come with a confirmed cohort seat or the self-paced pass" in section(
         page(), "mentorship"
     )
 
@@ -251,3 +251,12 @@ def test_schedule_of_a_cohort_whose_dates_are_not_published_yet(learner, course,
     html = section(page(), "schedule")
     assert "Classes run Saturdays and Sundays, 09:00–11:30 IST" in html
     assert "All classes of this cohort are over" not in html
+
+
+def test_schedule_for_a_learner_in_india_has_one_time_column(learner, october, page):
+    first_class = dt.datetime.combine(october.start_date, dt.time(9, 0), tzinfo=IST)
+    RecordedSessionFactory(cohort=october, title="Scaling reads", starts_at=first_class)
+    enroll(learner, october)
+    html = section(page(), "schedule")
+    assert "Time (IST)" in html and "Your time" not in html
+    assert date_format(first_class, "D j M Y, H:i") + "–11:30" in html

@@ -4,8 +4,10 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cohorts.models import Cohort, Enrollment
+from masterclass.learning.selectors import can_watch
 from tests.factories import CohortFactory, RecordedSessionFactory, UserFactory
 from tests.learner_home.conftest import buy_pass, enroll
 
@@ -171,3 +173,38 @@ def test_staff_can_check_every_cohort(client, april, october):
     client.force_login(UserFactory(email="arpit@example.com", is_staff=True))
     page = listed(client)
     assert "April 2022 cohort" in page and "October 2022 cohort" in page
+
+
+def test_a_real_refund_ends_access_to_every_cohort(
+    learner_client, learner, april, august, october, django_capture_on_commit_callbacks
+):
+    """Through the refunds area's own services (wire-paid seat refunded by hand)."""
+    from payments.models import Order
+    from payments.refunds.services import record_manual_refund, request_refund
+    from tests.factories import OrderFactory
+
+    enrollment = enroll(learner, october)
+    OrderFactory(
+        user=learner,
+        product=october.product,
+        cohort=october,
+        enrollment=enrollment,
+        state=Order.State.PAID,
+        channel=Order.Channel.MANUAL,
+        paid_at=timezone.now(),
+    )
+    assert can_watch(learner, august)
+    admin = UserFactory(email="arpit@example.com", is_staff=True, is_superuser=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        refund = request_refund(enrollment_id=enrollment.pk, user=learner)
+    with django_capture_on_commit_callbacks(execute=True):
+        record_manual_refund(refund_id=refund.pk, bank_reference="UTR-7", admin_user=admin)
+
+    enrollment.refresh_from_db()
+    assert enrollment.state == Enrollment.State.REFUNDED
+    assert not can_watch(learner, august)
+    assert "You have no recordings" in listed(learner_client)
+    for cohort in (april, august, october):
+        for url in all_links(cohort):
+            assert learner_client.get(url).status_code == 404

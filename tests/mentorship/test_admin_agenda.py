@@ -107,3 +107,34 @@ def test_admin_pages_render(admin_client, seat):
 def test_learners_cannot_reach_the_agenda(learner_client):
     response = learner_client.get(reverse("admin:mentorship_booking_agenda"))
     assert response.status_code == 302
+
+
+def test_changing_a_booked_slots_link_keeps_its_time_and_resends_the_invite(
+    admin_client, learner, seat, now, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    slot = SlotFactory(starts_at=now + dt.timedelta(days=3))
+    booking = services.book_slot(user=learner, slot_id=slot.pk, topic="Paxos")
+    url = reverse("admin:mentorship_slot_change", args=[slot.pk])
+    form = admin_client.get(url).content.decode()
+    assert 'name="starts_at_0"' not in form  # the time is read-only once booked
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            url,
+            {
+                "meeting_url": "https://meet.example.com/new-room",
+                "bookings-TOTAL_FORMS": "1",
+                "bookings-INITIAL_FORMS": "1",
+                "bookings-0-id": booking.pk,
+                "bookings-0-slot": slot.pk,
+            },
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    slot.refresh_from_db()
+    assert slot.meeting_url == "https://meet.example.com/new-room"
+    assert slot.starts_at == now + dt.timedelta(days=3)
+    invites = [m.attachments[0][1] for m in mail.outbox]
+    assert len(invites) == 2
+    assert all("URL:https://meet.example.com/new-room" in ics for ics in invites)
+    assert all("SEQUENCE:1" in ics for ics in invites)

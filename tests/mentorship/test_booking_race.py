@@ -87,3 +87,37 @@ def test_the_database_refuses_a_second_live_booking_of_a_slot():
         Booking.objects.create(
             slot=slot, user=second.user, enrollment=second, topic="b", duration_minutes=30
         )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_slot_locked_too_long_gives_a_retry_message_not_an_error(settings):
+    """While another transaction holds the slot's row lock past DB_LOCK_TIMEOUT_MS, the
+    learner is told to try again and nothing is written."""
+    from django.db import transaction
+
+    settings.DB_LOCK_TIMEOUT_MS = 200
+    enrollment = EnrollmentFactory()
+    slot = SlotFactory()
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_lock():
+        try:
+            with transaction.atomic():
+                type(slot).objects.select_for_update().get(pk=slot.pk)
+                locked.set()
+                release.wait(timeout=10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_lock)
+    holder.start()
+    try:
+        assert locked.wait(timeout=10)
+        with pytest.raises(services.MentorshipBusy, match="try again in a moment"):
+            services.book_slot(user=enrollment.user, slot_id=slot.pk, topic="Busy")
+    finally:
+        release.set()
+        holder.join(timeout=10)
+    assert not Booking.objects.exists()
+    # Once the lock is gone the same request goes through.
+    services.book_slot(user=enrollment.user, slot_id=slot.pk, topic="Busy")

@@ -115,3 +115,16 @@ def test_reschedule_through_the_pages_sends_new_invites(
     methods = [m.attachments[0][2] for m in mail.outbox]
     assert sum("method=CANCEL" in x for x in methods) == 2
     assert sum("method=REQUEST" in x for x in methods) == 2
+
+
+def test_with_every_call_booked_an_in_time_move_still_works(learner, seat, now):
+    slots = [SlotFactory(starts_at=now + dt.timedelta(days=3, hours=i)) for i in range(3)]
+    bookings = [services.book_slot(user=learner, slot_id=s.pk, topic="t", now=now) for s in slots]
+    assert calls_left(learner) == 0
+    target = SlotFactory(starts_at=now + dt.timedelta(days=8))
+    new = services.reschedule_booking(
+        booking_id=bookings[1].pk, user=learner, new_slot_id=target.pk, now=now
+    )
+    assert new.slot == target
+    assert calls_left(learner) == 0
+    assert Booking.objects.filter(user=learner, state=Booking.State.BOOKED).count() == 3

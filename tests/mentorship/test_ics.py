@@ -68,6 +68,8 @@ def test_confirmation_emails_carry_the_invite_to_learner_and_instructor(
         assert slot.meeting_url in message.body
     learner_mail = mail.outbox[0]
     assert "Caching" in learner_mail.body
+    assert f"http://127.0.0.1:8000/mentorship/bookings/{booking.pk}/" in learner_mail.body
+    assert "(Asia/Kolkata)" in learner_mail.body and "(IST)" not in learner_mail.body
     local = slot.starts_at.astimezone(IST)
     assert local.strftime("%H:%M") in learner_mail.body
 
@@ -84,6 +86,9 @@ def test_learner_email_shows_their_own_time_zone_and_ist(seat, now, learner):
     ny = slot.starts_at.astimezone(ZoneInfo("America/New_York"))
     assert f"{ny:%H:%M} (America/New_York)" in body
     assert f"{slot.starts_at.astimezone(IST):%H:%M} (IST)" in body
+    instructor_body = mail.outbox[1].body
+    assert f"{ny:%a %H:%M} for the learner (America/New_York)" in instructor_body
+    assert "October 2022 cohort seat" in instructor_body
 
 
 def test_cancellation_invite_cancels_the_same_event(learner, booking):

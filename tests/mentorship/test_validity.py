@@ -62,3 +62,13 @@ def test_a_live_seat_alongside_an_expired_pass_still_books(learner, seat, now):
     slot = SlotFactory(starts_at=now + dt.timedelta(days=2))
     booking = services.book_slot(user=learner, slot_id=slot.pk, topic="Kafka", now=now)
     assert booking.enrollment == seat
+
+
+def test_slots_after_the_validity_are_shown_but_not_bookable(learner_client, pass_enrollment, now):
+    inside = SlotFactory(starts_at=now + dt.timedelta(days=10))
+    outside = SlotFactory(starts_at=now + dt.timedelta(days=61))
+    page = learner_client.get(reverse("mentorship:slots")).content.decode()
+    assert reverse("mentorship:book", args=[inside.pk]) in page
+    assert reverse("mentorship:book", args=[outside.pk]) not in page
+    assert "after your calls expire" in page
+    assert "to be held before" in page

@@ -19,10 +19,50 @@ def test_checkout_asks_an_unverified_learner_to_verify_their_email_first(client,
     client.force_login(UserFactory(email="new@example.com", email_verified_at=None))
 
     response = client.get("/checkout/october-2022-seat/")
+    posted = client.post("/checkout/october-2022-seat/", {"billing_name": "New"})
 
-    assert response.status_code == 403
-    assert "verify your email" in response.content.decode()
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/verify/needed/")
+    assert posted.status_code == 302
     assert not SeatHold.objects.exists()
+    assert not Order.objects.exists()
+
+
+def test_pricing_card_links_choose_the_currency_and_the_cohort(learner_client, cohort):
+    page = learner_client.get(
+        "/checkout/october-2022-seat/?currency=USD&cohort=october-2022"
+    ).content.decode()
+
+    assert 'value="USD" id="id_currency_1" required checked' in page
+    assert '<input type="hidden" name="cohort" value="october-2022">' in page
+
+
+def test_a_waitlist_offer_lets_its_holder_buy_a_seat_the_public_cannot(
+    razorpay_sandbox, learner_client, learner, cohort, billing
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import SeatHoldFactory
+
+    Cohort.objects.filter(pk=cohort.pk).update(capacity=1)
+    offer = SeatHoldFactory(
+        cohort=cohort,
+        user=None,
+        email=learner.email,
+        kind=SeatHold.Kind.WAITLIST_OFFER,
+        expires_at=timezone.now() + timedelta(hours=48),
+    )
+
+    page = learner_client.get("/checkout/october-2022-seat/?cohort=october-2022")
+    response = learner_client.post(
+        "/checkout/october-2022-seat/", {**billing, "cohort": "october-2022"}
+    )
+
+    assert 'name="billing_name"' in page.content.decode()
+    assert 'id="razorpay-options"' in response.content.decode()
+    assert Order.objects.get().hold_id == offer.pk
 
 
 def test_checkout_form_has_the_agreed_fields_prefilled_from_the_profile(client, cohort):

@@ -108,9 +108,9 @@ def buy(razorpay_sandbox, client, django_capture_on_commit_callbacks):
     """
     from payments.services import start_checkout
 
-    def _buy(*, cohort, user):
+    def _buy(*, cohort, user, currency="INR"):
         order = start_checkout(
-            user=user, product=cohort.product, billing=dict(BILLING), currency="INR"
+            user=user, product=cohort.product, billing=dict(BILLING), currency=currency
         )
         paid = razorpay_sandbox.pay(order_id=order.razorpay_order_id)
         with django_capture_on_commit_callbacks(execute=True):

@@ -48,6 +48,9 @@ def test_approve_action(admin_client, wire_paid, learner, settings, admin_user):
 
 def test_refund_in_part_outside_the_window_with_a_note(admin_client, wire_paid):
     _, order = wire_paid
+    form = admin_client.get(reverse("admin:refunds_refund_new") + f"?order={order.reference}")
+    assert form.status_code == 200
+    assert f'value="{order.reference}"' in form.content.decode()
     response = admin_client.post(
         reverse("admin:refunds_refund_new"),
         {
@@ -111,3 +114,43 @@ def test_learners_cannot_reach_the_desk(learner_client):
     response = learner_client.get(reverse("admin:refunds_refund_new"))
     assert response.status_code == 302
     assert "/login/" in response["Location"]
+
+
+def test_retry_action_sends_a_failed_refund_again(
+    admin_client, bought, learner, razorpay_sandbox, django_capture_on_commit_callbacks
+):
+    enrollment, _, _ = bought
+    razorpay_sandbox.set_faults(api_errors={"refunds.create": {"status": 502, "times": 1}})
+    with django_capture_on_commit_callbacks(execute=True):
+        refund = request_refund(enrollment_id=enrollment.pk, user=learner)
+    refund.refresh_from_db()
+    assert refund.state == Refund.State.FAILED
+    listing = admin_client.get(reverse("admin:refunds_refund_changelist") + "?state=failed")
+    assert refund.reference in listing.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:refunds_refund_changelist"),
+            {"action": "retry_selected", "_selected_action": [refund.pk]},
+            follow=True,
+        )
+    assert "1 refund(s) sent to the gateway again." in response.content.decode()
+    refund.refresh_from_db()
+    assert refund.state == Refund.State.PROCESSED
+    assert refund.events.filter(action="retry requested").exists()
+
+
+def test_needs_you_filter(admin_client, wire_paid, learner, settings):
+    from .conftest import paid_enrollment
+
+    settings.REFUNDS_REQUIRE_APPROVAL = True
+    enrollment, order = wire_paid
+    waiting = request_refund(enrollment_id=enrollment.pk, user=learner, now=ist(2022, 10, 3))
+    settings.REFUNDS_REQUIRE_APPROVAL = False
+    other, other_order = paid_enrollment(cohort=enrollment.cohort, channel=Order.Channel.MANUAL)
+    transfer = request_refund(enrollment_id=other.pk, user=other.user, now=ist(2022, 10, 3))
+    url = reverse("admin:refunds_refund_changelist")
+    approval_page = admin_client.get(url + "?needs=approval").content.decode()
+    transfer_page = admin_client.get(url + "?needs=transfer").content.decode()
+    assert waiting.reference in approval_page and transfer.reference not in approval_page
+    assert transfer.reference in transfer_page and waiting.reference not in transfer_page

@@ -3,14 +3,18 @@ or failed and retried; never twice."""
 
 import datetime as dt
 
+import pytest
 from django.core import mail
 from django.utils import timezone
 
-from cohorts.models import Enrollment
+from cohorts.models import Enrollment, WaitlistEntry
+from cohorts.selectors import can_watch, seat_count
+from mentorship.models import Booking
 from payments.invoicing.models import CreditNote
 from payments.models import Order
 from payments.refunds.models import Refund
 from payments.refunds.services import approve_refund, request_refund, retry_failed_refunds
+from tests.factories import BookingFactory, SlotFactory, WaitlistEntryFactory
 
 
 def _sandbox_refunds(sandbox, payment_id):
@@ -18,9 +22,14 @@ def _sandbox_refunds(sandbox, payment_id):
 
 
 def test_auto_approved_request_is_refunded_through_razorpay(
-    bought, learner, razorpay_sandbox, client, django_capture_on_commit_callbacks
+    bought, learner, upcoming_cohort, razorpay_sandbox, client, django_capture_on_commit_callbacks
 ):
     enrollment, order, payment_id = bought
+    booking = BookingFactory(enrollment=enrollment, user=learner, slot=SlotFactory())
+    waiting = WaitlistEntryFactory(cohort=upcoming_cohort, email="next@example.com")
+    upcoming_cohort.capacity = seat_count(upcoming_cohort).confirmed  # full
+    upcoming_cohort.save()
+    assert can_watch(learner, upcoming_cohort)
     with django_capture_on_commit_callbacks(execute=True):
         refund = request_refund(enrollment_id=enrollment.pk, user=learner, reason="")
     refund.refresh_from_db()
@@ -44,6 +53,12 @@ def test_auto_approved_request_is_refunded_through_razorpay(
     assert enrollment.state == Enrollment.State.REFUNDED
     subjects = [m.subject for m in mail.outbox if m.to == [learner.email]]
     assert subjects.count("Your refund of ₹34,999.00 is on its way") == 1
+    # Every consequence: seat offered to the waitlist, 1:1 withdrawn, recordings gone.
+    booking.refresh_from_db()
+    waiting.refresh_from_db()
+    assert booking.state == Booking.State.WITHDRAWN
+    assert waiting.state == WaitlistEntry.State.OFFERED
+    assert not can_watch(learner, upcoming_cohort)
 
 
 def test_manual_approval_then_razorpay(
@@ -200,3 +215,70 @@ def test_lost_webhook_is_made_up_for_by_reconciliation(
         retry_failed_refunds(now=timezone.now() + dt.timedelta(hours=2))
     refund.refresh_from_db()
     assert refund.state == Refund.State.PROCESSED
+
+
+def test_partial_refunds_through_razorpay_add_up(
+    bought, learner, admin_user, razorpay_sandbox, django_capture_on_commit_callbacks
+):
+    from payments.refunds.services import OverRefund, refund_from_admin
+
+    enrollment, order, payment_id = bought
+    with django_capture_on_commit_callbacks(execute=True):
+        part = refund_from_admin(
+            order_id=order.pk, admin_user=admin_user, amount_minor=1_000_000, note="Week 1 missed"
+        )
+    part.refresh_from_db()
+    assert part.state == Refund.State.PROCESSED
+    enrollment.refresh_from_db()
+    assert enrollment.state == Enrollment.State.CONFIRMED
+
+    with pytest.raises(OverRefund, match="At most ₹24,999.00 is left"):
+        refund_from_admin(order_id=order.pk, admin_user=admin_user, amount_minor=2_500_000)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        rest = request_refund(enrollment_id=enrollment.pk, user=learner)
+    rest.refresh_from_db()
+    assert rest.state == Refund.State.PROCESSED
+    at_gateway = _sandbox_refunds(razorpay_sandbox, payment_id)
+    assert sorted(r["amount"] for r in at_gateway) == [1_000_000, 2_499_900]
+    assert razorpay_sandbox.state()["payments"][payment_id]["amount_refunded"] == 3_499_900
+    order.refresh_from_db()
+    assert order.amount_refunded_minor == order.amount_minor
+    assert order.state == Order.State.REFUNDED
+
+
+def test_refund_goes_back_in_the_currency_paid(
+    settings, buy, upcoming_cohort, learner, razorpay_sandbox, django_capture_on_commit_callbacks
+):
+    settings.RAZORPAY_INTERNATIONAL_ENABLED = True
+    enrollment, order, payment_id = buy(cohort=upcoming_cohort, user=learner, currency="USD")
+    assert (order.amount_minor, order.currency) == (54_900, "USD")
+    with django_capture_on_commit_callbacks(execute=True):
+        refund = request_refund(enrollment_id=enrollment.pk, user=learner)
+    refund.refresh_from_db()
+    assert (refund.amount_minor, refund.currency, refund.state) == (54_900, "USD", "processed")
+    [at_gateway] = _sandbox_refunds(razorpay_sandbox, payment_id)
+    assert (at_gateway["amount"], at_gateway["currency"]) == (54_900, "USD")
+    assert any(m.subject == "Your refund of $549.00 is on its way" for m in mail.outbox)
+
+
+def test_settling_by_hand_is_refused_when_razorpay_did_refund(
+    settings, bought, learner, admin_user, razorpay_sandbox, django_capture_on_commit_callbacks
+):
+    """The instructor tries to pay back by hand a refund whose gateway call timed out, but
+    Razorpay had made it: the site records Razorpay's refund and refuses a second payout."""
+    from payments.refunds.services import InvalidRefundState, record_manual_refund
+
+    enrollment, order, _ = bought
+    settings.RAZORPAY_TIMEOUT_SECONDS = 0.5
+    razorpay_sandbox.set_faults(api_timeouts={"refunds.create": {"seconds": 1.5, "times": 1}})
+    with django_capture_on_commit_callbacks(execute=True):
+        refund = request_refund(enrollment_id=enrollment.pk, user=learner)
+    with pytest.raises(InvalidRefundState, match="Razorpay already made refund"):
+        with django_capture_on_commit_callbacks(execute=True):
+            record_manual_refund(refund_id=refund.pk, bank_reference="UTR-X", admin_user=admin_user)
+    refund.refresh_from_db()
+    order.refresh_from_db()
+    assert refund.state == Refund.State.PROCESSED
+    assert refund.manual_reference == ""
+    assert order.amount_refunded_minor == order.amount_minor

@@ -117,3 +117,66 @@ def test_dashboard_section_shows_deadline_reason_and_status(
     html = render_to_string("refunds/_dashboard_section.html", {"summary": summaries[live.pk]})
     assert "sent to you by bank transfer" in html
     assert "Request a refund" not in html
+
+
+def test_after_a_partial_refund_the_learner_can_still_ask_for_the_rest(
+    learner, wire_paid, admin_user
+):
+    from payments.refunds.services import refund_from_admin
+
+    enrollment, order = wire_paid
+    refund_from_admin(
+        order_id=order.pk,
+        admin_user=admin_user,
+        amount_minor=100_000,
+        note="Goodwill",
+        bank_reference="UTR-9",
+    )
+    summary = refund_summary_for_user(learner, now=ist(2022, 10, 5))[enrollment.pk]
+    assert summary.can_request
+    assert summary.status == "refunded"
+    assert summary.status_text.startswith("₹1,000.00 refunded on")
+
+
+def test_refund_from_the_learner_dashboard(learner_client, learner):
+    """The dashboard shows the deadline and the button; one click asks, and the dashboard
+    then shows where the refund stands."""
+    enrollment, order = paid_enrollment(
+        cohort=_started_days_ago(2), user=learner, channel=Order.Channel.MANUAL
+    )
+    dashboard = learner_client.get(reverse("dashboard")).content.decode()
+    assert "Refundable until <strong>" in dashboard
+    assert reverse("refunds:request", args=[enrollment.pk]) in dashboard
+
+    after = learner_client.post(
+        reverse("refunds:request", args=[enrollment.pk]), {"reason": "Too busy"}, follow=True
+    ).content.decode()
+    assert "Your refund is approved and on its way" in after
+    assert "Refund of ₹34,999.00 approved; it will be sent to you by bank transfer." in after
+    assert reverse("refunds:request", args=[enrollment.pk]) not in after
+    assert Refund.objects.get(order=order).reason == "Too busy"
+
+
+def test_dashboard_says_why_the_pass_is_not_refundable(learner_client, self_paced_paid):
+    dashboard = learner_client.get(reverse("dashboard")).content.decode()
+    assert "The self-paced recordings pass is not refundable." in dashboard
+
+
+def test_declined_request_shows_the_note_and_no_button(learner, wire_paid, admin_user, settings):
+    from payments.refunds.services import decline_refund, request_refund
+
+    settings.REFUNDS_REQUIRE_APPROVAL = True
+    enrollment, _ = wire_paid
+    refund = request_refund(enrollment_id=enrollment.pk, user=learner, now=ist(2022, 10, 3))
+    summary = refund_summary_for_user(learner, now=ist(2022, 10, 3))[enrollment.pk]
+    assert summary.status == "requested"
+    assert summary.status_text == (
+        "Refund of ₹34,999.00 requested; waiting for the instructor's approval."
+    )
+    decline_refund(refund_id=refund.pk, admin_user=admin_user, note="Seat kept as agreed.")
+    summary = refund_summary_for_user(learner, now=ist(2022, 10, 3))[enrollment.pk]
+    assert not summary.can_request
+    assert summary.status == "declined"
+    html = render_to_string("refunds/_dashboard_section.html", {"summary": summary})
+    assert "Your refund request was declined: Seat kept as agreed." in html
+    assert "Request a refund" not in html

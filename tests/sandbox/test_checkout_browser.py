@@ -202,8 +202,14 @@ def test_netbanking_and_closing_the_modal(
     page.goto(merchant_site.url)
 
     page.click("#pay-button")
-    page.click("#rzp-sandbox-close")
+    page.locator("#rzp-method-card[aria-pressed=true]").wait_for()
+    assert page.evaluate("document.activeElement.id") == "rzp-method-card"
+    page.keyboard.press("Escape")
     assert page.locator("#dismissed").inner_text() == "dismissed"
+    assert page.locator("#rzp-sandbox-modal").count() == 0
+    assert page.evaluate("document.activeElement.id") == "pay-button"
+    page.click("#pay-button")
+    page.click("#rzp-sandbox-close")
     assert page.locator("#rzp-sandbox-modal").count() == 0
 
     page.click("#pay-button")

@@ -107,6 +107,12 @@ def test_unknown_faults_are_refused(razorpay_sandbox):
         razorpay_sandbox.set_faults(webhook_lose=True)
     with pytest.raises(SandboxError, match="status"):
         razorpay_sandbox.set_faults(api_errors={"orders.create": 200})
+    with pytest.raises(SandboxError, match="Bad fault value"):
+        razorpay_sandbox.set_faults(webhook_delay="soon")
+    with pytest.raises(SandboxError, match="Bad setting"):
+        razorpay_sandbox.configure(webhook_retries="many")
+    with pytest.raises(SandboxError, match="refund_mode"):
+        razorpay_sandbox.configure(refund_mode="sometimes")
 
 
 def test_api_error_makes_the_sdk_raise_and_creates_nothing(razorpay_sandbox, sdk):

@@ -1,9 +1,12 @@
 """`manage.py razorpay_sandbox`: run the Razorpay stand-in for development (see docs/sandbox.md)."""
 
+import json
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from payments.sandbox import SandboxServer
+from payments.sandbox.store import ApiError
 
 
 class Command(BaseCommand):
@@ -31,6 +34,30 @@ class Command(BaseCommand):
             default="processed",
             help="How API refunds settle (default: processed at once).",
         )
+        parser.add_argument(
+            "--state-file",
+            default=str(settings.BASE_DIR / ".razorpay-sandbox.json"),
+            help="Keep orders, payments and refunds in this JSON file across restarts "
+            "(default: .razorpay-sandbox.json in the project). Empty: memory only.",
+        )
+        parser.add_argument(
+            "--webhook-retries",
+            type=int,
+            default=6,
+            help="Re-sends after a failed delivery (default 6: the site may still be starting).",
+        )
+        parser.add_argument(
+            "--webhook-retry-delay",
+            type=float,
+            default=1.0,
+            help="Seconds before the first re-send, doubling each time (default 1).",
+        )
+        parser.add_argument(
+            "--faults",
+            default="",
+            help="Faults to start with, as JSON, e.g. '{\"webhook_delay\": 5}' or "
+            '\'{"api_errors": {"orders.create": 503}}\' (see docs/sandbox.md).',
+        )
         parser.add_argument("--quiet", action="store_true", help="Do not log each request.")
 
     def handle(self, *args, **options):
@@ -51,19 +78,33 @@ class Command(BaseCommand):
                 webhook_secret=options["webhook_secret"],
                 webhook_url=options["webhook_url"] or None,
                 refund_mode=options["refund_mode"],
+                state_file=options["state_file"] or None,
+                webhook_retries=options["webhook_retries"],
+                webhook_retry_delay=options["webhook_retry_delay"],
                 log_requests=not options["quiet"],
             )
-        except OSError as exc:
+        except (OSError, ValueError) as exc:
             raise CommandError(
-                f"Cannot listen on {options['host']}:{options['port']}: {exc}"
+                f"Cannot start the sandbox on {options['host']}:{options['port']}: {exc}"
             ) from exc
+        if options["faults"]:
+            try:
+                faults = json.loads(options["faults"])
+                server.set_faults(**faults)
+            except (ValueError, TypeError, ApiError) as exc:
+                server.stop()
+                raise CommandError(f"--faults: {exc}") from exc
         self.stdout.write(
             f"Razorpay sandbox on {server.url}\n"
             f"  API base URL:   {server.api_base_url}\n"
             f"  checkout.js:    {server.checkout_js_url}\n"
             f"  key id:         {options['key_id']}\n"
             f"  webhooks to:    {options['webhook_url'] or '(recorded only)'}\n"
-            f"  helpers:        {server.url}/sandbox/ (pay, faults, webhooks, refunds)"
+            f"  state file:     {options['state_file'] or '(memory only)'}"
+            f" ({len(server.account.orders)} orders)\n"
+            f"  dashboard:      {server.url}/sandbox/dashboard\n"
+            f"  helpers:        {server.url}/sandbox/ (pay, faults, webhooks, refunds)\n"
+            f"  faults:         {options['faults'] or 'none'}"
         )
         try:
             server.serve_forever()

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cohorts.models import Enrollment
+from payments import gateway
 from payments.models import Order
 
 from ..models import Refund
@@ -13,6 +14,7 @@ from ..money import format_money
 from ..policy import refund_eligibility
 from .emails import _email_instructor, _email_learner
 from .errors import InvalidRefundState, OverRefund, RefundError, RefundRefused
+from .gateway_sync import _find_at_gateway, _record_gateway_answer
 from .ledger import (
     PAID_ORDER_STATES,
     _locked_refund,
@@ -238,6 +240,7 @@ def record_manual_refund(*, refund_id: int, bank_reference: str, admin_user, now
     bank_reference = (bank_reference or "").strip()
     if not bank_reference:
         raise RefundError("Enter the bank or PayPal reference of the transfer.")
+    _refuse_if_razorpay_made_it(refund_id)
     with transaction.atomic():
         refund = _locked_refund(refund_id)
         if refund.state == Refund.State.PROCESSED:
@@ -252,6 +255,33 @@ def record_manual_refund(*, refund_id: int, bank_reference: str, admin_user, now
         order = Order.objects.get(pk=refund.order_id)  # locked by _locked_refund
         _settle_by_hand(refund, order, bank_reference, admin_user, now)
         return refund
+
+
+def _refuse_if_razorpay_made_it(refund_id: int) -> None:
+    """A Razorpay refund whose last attempt ended in doubt (timeout, 5xx) may have happened:
+    before money is sent by hand, ask Razorpay (no lock held). If it did, record it and refuse.
+    """
+    refund = Refund.objects.select_related("payment").get(pk=refund_id)
+    if not (
+        refund.channel == Refund.Channel.RAZORPAY
+        and refund.payment_id
+        and refund.state == Refund.State.FAILED
+        and refund.failure_kind == Refund.FailureKind.UNAVAILABLE
+    ):
+        return
+    try:
+        found = _find_at_gateway(refund.payment.gateway_payment_id, refund.reference)
+    except gateway.GatewayError as exc:
+        raise RefundError(
+            f"Razorpay could not say whether refund {refund.reference} already went through "
+            f"({exc}). Try again before sending money by hand."
+        ) from exc
+    if found is not None and found.get("status") in ("processed", "pending", "created"):
+        _record_gateway_answer(refund.pk, found, source="admin")
+        raise InvalidRefundState(
+            f"Razorpay already made refund {refund.reference} ({found.get('id')}); "
+            "do not send it by hand."
+        )
 
 
 def _settle_by_hand(refund: Refund, order: Order, bank_reference: str, admin_user, now) -> None:
