@@ -55,6 +55,11 @@ You have watched a few system design talks or videos
 You know the basics of cloud building blocks such as object storage and queues
 You can set aside a couple of months of weekend mornings"""
 
+PRICING_NOTE = """\
+Learners in India pay by credit or debit card, UPI, netbanking or card EMI, and get a GST \
+invoice their employer can reimburse.
+Learners abroad can choose bank transfer or PayPal at checkout; we email the details."""
+
 LIVE_FEATURES = [
     "More than 40 hours of live classes on weekend mornings (IST)",
     "Three 1:1 mentorship sessions with the instructor",
@@ -353,6 +358,7 @@ def load():
             "description": COURSE_DESCRIPTION,
             "prerequisites": PREREQUISITES,
             "contact_email": "arpit.masterclass@example.com",
+            "pricing_note": PRICING_NOTE,
             "instructor": instructor,
             "is_published": True,
             "is_featured": True,

@@ -33,6 +33,9 @@ class Course(models.Model):
     description = models.TextField(help_text="Paragraphs separated by a blank line.")
     prerequisites = models.TextField(blank=True, help_text="One per line.")
     contact_email = models.EmailField(blank=True)
+    pricing_note = models.TextField(
+        blank=True, help_text="Shown under the prices, e.g. how learners in and outside India pay."
+    )
     instructor = models.ForeignKey(
         Instructor, null=True, blank=True, on_delete=models.SET_NULL, related_name="courses"
     )

@@ -26,6 +26,7 @@ def test_the_landing_page_renders_every_part_from_the_database(client, catalogue
     assert "₹34,999" in page and "₹32,999" in page
     assert "Three 1:1 mentorship sessions" in page
     assert "inclusive of all taxes" in page
+    assert "Pay by UPI or card." in page
     # outline week by week, instructor, testimonials, FAQ, newsletter, version
     assert "Week 2" in page and "Theme 2" in page and "Topic 2.1" in page
     assert "Arpit Bhayani" in page
