@@ -5,7 +5,7 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -53,15 +53,19 @@ def newsletter_links(subscriber: NewsletterSubscriber) -> dict:
 
 def _send_confirmation(subscriber_id: int) -> None:
     subscriber = NewsletterSubscriber.objects.get(pk=subscriber_id)
-    send_mail(
+    links = newsletter_links(subscriber)
+    EmailMessage(
         subject="Please confirm your newsletter subscription",
-        message=render_to_string(
-            "courses/email/newsletter_confirm.txt",
-            {"subscriber": subscriber, **newsletter_links(subscriber)},
+        body=render_to_string(
+            "courses/email/newsletter_confirm.txt", {"subscriber": subscriber, **links}
         ),
-        from_email=None,
-        recipient_list=[subscriber.email],
-    )
+        to=[subscriber.email],
+        # RFC 8058 one-click unsubscribe: mail clients POST to the link (CSRF-exempt view).
+        headers={
+            "List-Unsubscribe": f"<{links['unsubscribe_url']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    ).send()
 
 
 def subscribe_to_newsletter(*, email: str) -> NewsletterSubscriber:

@@ -3,8 +3,10 @@
 Catalogue content (course, instructor, products and features, outline, testimonials, FAQ)
 changes only when someone edits it in the admin, so it is read once per content revision and
 kept in the cache (`catalogue_for`). Seats and admission states change with every purchase, so
-they are read live on every request (`cohort_status`). Either way a page costs a fixed number
-of queries, however long the outline or the testimonial list.
+they are re-read every PUBLIC_SEATS_CACHE_SECONDS (`live_cohorts`, `cohort_status`). Anonymous
+visitors get the whole page from the cache, keyed on both (`render_shared`). Either way a page
+costs a fixed number of queries, however long the outline or the testimonial list.
+See docs/foundation.md ("Caching and speed").
 """
 
 import datetime as dt
@@ -13,13 +15,15 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.db.models import Prefetch
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cohorts.models import Cohort
 from cohorts.selectors import seat_count
-from courses.models import Course, Currency, OutlineWeek, Product
+from courses.models import Course, Currency, OutlineWeek
 from courses.selectors import cached_content_revision
 
 CURRENCIES = (Currency.INR.value, Currency.USD.value)
@@ -42,16 +46,12 @@ class Catalogue:
     testimonials: list = field(default_factory=list)
     faqs: list = field(default_factory=list)
 
-    @property
-    def live_product(self):
-        return next((p for p in self.products if p.kind == Product.Kind.LIVE_COHORT), None)
-
 
 def _load_catalogue(course: Course) -> Catalogue:
     return Catalogue(
         course=course,
         products=list(course.products.filter(is_active=True).prefetch_related("features")),
-        weeks=list(OutlineWeek.objects.filter(course=course).prefetch_related(Prefetch("topics"))),
+        weeks=list(OutlineWeek.objects.filter(course=course).prefetch_related("topics")),
         testimonials=list(course.testimonials.filter(is_published=True)),
         faqs=list(course.faqs.all()),
     )
@@ -316,8 +316,6 @@ NONCE_PLACEHOLDER = "csp-nonce-placeholder-7f3a"
 def page_is_shareable(request) -> bool:
     """A page may be served from the shared page cache to an anonymous visitor with no
     messages waiting; anyone else gets it rendered for them."""
-    from django.contrib.messages import get_messages
-
     if request.user.is_authenticated:
         return False
     return len(get_messages(request)) == 0
@@ -326,9 +324,6 @@ def page_is_shareable(request) -> bool:
 def render_shared(request, *, key: str, template: str, context: dict) -> str:
     """Render `template`, or take it from the cache under `key`, with this request's CSRF token
     and CSP nonce put in. `context` may be a callable (only called on a miss)."""
-    from django.middleware.csrf import get_token
-    from django.template.loader import render_to_string
-
     html = cache.get(key)
     if html is None:
         real_nonce = getattr(request, "csp_nonce", "")

@@ -5,7 +5,7 @@ from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from courses.forms import NewsletterForm
 from masterclass import __version__, public
@@ -32,7 +32,7 @@ def _page(request, *, key: str, template: str, context):
     return render(request, template, context() if callable(context) else context)
 
 
-@require_GET
+@require_safe
 def landing(request):
     """The course page: hero, upcoming cohort, pricing, outline, instructor, testimonials, FAQ.
 
@@ -69,7 +69,7 @@ def landing(request):
     return _page(request, key=key, template="landing.html", context=context)
 
 
-@require_GET
+@require_safe
 def cohort_detail(request, slug):
     """One cohort: dates, schedule, seats or state, what a seat includes, the outline."""
     live = public.live_cohort(slug)

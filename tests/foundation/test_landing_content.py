@@ -138,3 +138,9 @@ def test_only_the_latest_closed_cohort_is_announced(client, catalogue):
 
     assert "Admissions for the August 2022 cohort are closed." in page
     assert "Admissions for the April 2022 cohort" not in page
+
+
+def test_head_requests_are_answered_and_other_methods_refused(client, catalogue):
+    assert client.head("/").status_code == 200
+    assert client.head("/cohorts/october-2022/").status_code == 200
+    assert client.post("/").status_code == 405

@@ -30,6 +30,9 @@ def test_subscribing_stores_an_unconfirmed_address_and_mails_a_confirm_link(
     assert subscriber.email == "neha@example.com"
     assert not subscriber.is_active
     assert mail.outbox[0].to == ["neha@example.com"]
+    unsubscribe = f"/newsletter/unsubscribe/{subscriber.token}/"
+    assert mail.outbox[0].extra_headers["List-Unsubscribe"].endswith(f"{unsubscribe}>")
+    assert mail.outbox[0].extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
 def test_the_confirm_link_asks_then_confirms_once_posted(
