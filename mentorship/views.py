@@ -113,7 +113,7 @@ def book(request, slot_id):
             "display_tz": _display_tz(request),
             "summary": selectors.dashboard_summary(request.user),
             "is_open": slot.starts_at >= timezone.now() + _notice(),
-            "is_taken": slot.bookings.filter(state__in=Booking.HOLDS_SLOT).exists(),
+            "holder": slot.bookings.filter(state__in=Booking.HOLDS_SLOT).first(),
         },
         status=status,
     )

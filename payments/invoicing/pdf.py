@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from .models import CreditNote, Invoice
 
+logger = logging.getLogger(__name__)
 # WeasyPrint logs every rendering step at INFO.
 logging.getLogger("weasyprint").setLevel(logging.WARNING)
 
@@ -38,10 +39,19 @@ def _storage_name(document) -> str:
 
 
 def ensure_pdf(document) -> bytes:
-    """The stored PDF of a document, rendering and storing it first if it has none yet."""
+    """The stored PDF of a document, rendering and storing it first if it has none yet.
+
+    A stored file that has gone missing (lost media volume) is rendered again from the
+    document's snapshot, which is the legal content, and the loss is logged.
+    """
     if document.pdf:
-        with document.pdf.open("rb") as handle:
-            return handle.read()
+        try:
+            with document.pdf.open("rb") as handle:
+                return handle.read()
+        except FileNotFoundError:
+            logger.error("PDF of %s missing from storage; rendering it again", document.number)
+            type(document).objects.filter(pk=document.pk).update(pdf="")
+            document.pdf = ""
     data = render_pdf(document)
     name = default_storage.save(_storage_name(document), ContentFile(data))
     stored = (

@@ -227,7 +227,9 @@ def issue_invoice(*, order, now=None) -> Invoice:
             buyer_name=order.billing_name,
             buyer_email=order.billing_email,
             buyer_company_name=order.company_name,
-            buyer_address=order.company_address,
+            # The company's address for a B2B sale, else the buyer's billing address on file
+            # (rule 46 asks for it on B2C invoices above 50,000 rupees).
+            buyer_address=order.company_address or getattr(order.user, "billing_address", ""),
             buyer_gstin=buyer_gstin,
             buyer_state_code=order.billing_state if country == INDIA else "",
             buyer_country_code=country,

@@ -110,9 +110,13 @@ class RefundAdmin(admin.ModelAdmin):
     ]
     fields = readonly_fields
 
-    @admin.display(description="Order")
+    @admin.display(description="Order", ordering="order__reference")
     def order_link(self, obj):
-        return obj.order.reference
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:payments_order_change", args=[obj.order_id]),
+            obj.order.reference,
+        )
 
     @admin.display(description="Learner")
     def learner(self, obj):

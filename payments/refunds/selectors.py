@@ -83,9 +83,8 @@ def refund_summary_for_user(user, now: datetime | None = None) -> dict[int, Refu
         order = orders.get(enrollment.pk)
         refund = shown.get(order.pk) if order else None
         asked = learner_refund.get(order.pk) if order else None
-        blocked = (asked is not None and asked.state != Refund.State.DECLINED) or (
-            order is not None and order.state == Order.State.REFUNDED
-        )
+        # One request per order: a declined one is not asked again from the site.
+        blocked = asked is not None or (order is not None and order.state == Order.State.REFUNDED)
         summaries[enrollment.pk] = RefundSummary(
             enrollment_id=enrollment.pk,
             title=str(enrollment.cohort) if enrollment.cohort_id else enrollment.product.name,

@@ -46,9 +46,11 @@ def money(amount_minor, currency="INR"):
 
 @register.inclusion_tag("payments/_emi_line.html")
 def emi_line(product, currency="INR"):
-    amount = product.price_minor(currency)
+    """Card EMI is for rupee prices: the line is rendered for the INR price and hidden (like
+    the INR price itself) while another currency is shown, so the currency switch can flip it."""
+    amount = product.price_inr_minor
     return {
-        "emi_from": selectors.emi_from(amount, currency),
-        "emi_summary": selectors.emi_summary(amount, currency),
-        "currency": currency,
+        "emi_from": selectors.emi_from(amount, "INR"),
+        "emi_summary": selectors.emi_summary(amount, "INR"),
+        "currency": currency or "INR",
     }

@@ -67,6 +67,7 @@ def test_intra_state_pdf_shows_cgst_sgst_and_the_round_off(paid_order):
     assert "SGST @ 9% INR 2,669.42" in text
     assert "Round off INR -0.01" in text
     assert "GSTIN: Unregistered" in text
+    assert "12 MG Road, Bengaluru 560001" in text  # the consumer's billing address on file
     assert "Place of supply: Karnataka (29)" in text
 
 
@@ -120,3 +121,18 @@ def test_the_pdf_is_stored_once_and_served_identically_after_settings_change(pai
 
     assert again == first
     assert "Renamed" not in pdf_text(again)
+
+
+def test_a_pdf_lost_from_storage_is_rendered_again_from_the_snapshot(paid_order, caplog):
+    invoice = issue_invoice(order=paid_order())
+    ensure_pdf(invoice)
+    default_storage.delete(invoice.pdf.name)
+
+    invoice.refresh_from_db()
+    data = ensure_pdf(invoice)
+
+    assert invoice.number in pdf_text(data)
+    invoice.refresh_from_db()
+    assert default_storage.exists(invoice.pdf.name)
+    assert invoice.pdf_sha256 == hashlib.sha256(data).hexdigest()
+    assert "missing from storage" in caplog.text

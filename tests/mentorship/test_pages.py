@@ -92,7 +92,7 @@ def test_dashboard_section_renders_for_the_learner_home(rf, learner, seat, eveni
     request.user = learner
     html = render_to_string(
         "mentorship/_dashboard_section.html",
-        {"mentorship": selectors.dashboard_summary(learner), "user": learner},
+        {"summary": selectors.dashboard_summary(learner), "user": learner},
         request=request,
     )
     assert "includes 3 1:1 calls with the instructor: 1 used, <strong>2 left</strong>" in html
@@ -105,9 +105,9 @@ def test_dashboard_section_renders_for_the_learner_home(rf, learner, seat, eveni
 def test_dashboard_section_for_someone_without_calls(rf, learner):
     html = render_to_string(
         "mentorship/_dashboard_section.html",
-        {"mentorship": selectors.dashboard_summary(learner), "user": learner},
+        {"summary": selectors.dashboard_summary(learner), "user": learner},
     )
-    assert "1:1 calls come with a cohort seat or the self-paced pass" in html
+    assert "No 1:1 calls: they come with a confirmed cohort seat" in html
     assert "Book a call" not in html
 
 
@@ -118,3 +118,18 @@ def test_the_learners_dashboard_shows_the_section(learner_client, learner, seat,
     page = learner_client.get(reverse("dashboard")).content.decode()
     assert "includes 3 1:1 calls with the instructor: 1 used" in page
     assert reverse("mentorship:booking", args=[Booking.objects.get().pk]) in page
+
+
+def test_the_booking_form_says_when_a_slot_is_taken(
+    learner_client, learner, seat, evening_slot, other_learner
+):
+    from mentorship import services
+
+    url = reverse("mentorship:book", args=[evening_slot.pk])
+    services.book_slot(user=other_learner, slot_id=evening_slot.pk, topic="mine")
+    assert "Someone else has booked this slot" in learner_client.get(url).content.decode()
+    Booking.objects.all().delete()
+    booking = services.book_slot(user=learner, slot_id=evening_slot.pk, topic="mine")
+    page = learner_client.get(url).content.decode()
+    assert "You have booked this slot" in page
+    assert reverse("mentorship:booking", args=[booking.pk]) in page

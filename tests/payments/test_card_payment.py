@@ -27,6 +27,8 @@ def test_the_payment_page_carries_the_checkout_options_and_loads_checkout_js(
     assert f'<script src="{razorpay_sandbox.checkout_js_url}"></script>' in page
     assert "/static/payments/checkout.js" in page
     assert "<script>" not in page  # nothing inline: CSP
+    csp = response["Content-Security-Policy"]
+    assert f"script-src 'self' {razorpay_sandbox.url}" in csp
     assert order.state == "created" and order.receipt == f"order-{order.pk}"
     remote = razorpay_sandbox_order(order.razorpay_order_id)
     assert remote["receipt"] == order.receipt

@@ -62,3 +62,13 @@ def test_without_the_methods_api_the_page_still_works_with_no_emi_line(
 
     assert response.status_code == 200
     assert "emi-from" not in response.content.decode()
+
+
+def test_the_pricing_cards_show_emi_from_for_rupee_prices(razorpay_sandbox, client, cohort):
+    page = client.get("/").content.decode()
+
+    assert "EMI from ₹1,680.41/month" in page  # the ₹34,999 seat, over 24 months
+    assert "24 months: ₹1,680.41/month (14% p.a.), State Bank of India" in page
+    assert "No-cost EMI" in page
+    usd = client.get("/?currency=USD").content.decode()
+    assert '<details class="emi-line" data-currency="INR" hidden>' in usd

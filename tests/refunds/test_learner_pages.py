@@ -160,3 +160,23 @@ def test_refund_from_the_learner_dashboard(learner_client, learner):
 def test_dashboard_says_why_the_pass_is_not_refundable(learner_client, self_paced_paid):
     dashboard = learner_client.get(reverse("dashboard")).content.decode()
     assert "The self-paced recordings pass is not refundable." in dashboard
+
+
+def test_declined_request_shows_the_note_and_no_button(learner, wire_paid, admin_user, settings):
+    from payments.refunds.services import decline_refund, request_refund
+
+    settings.REFUNDS_REQUIRE_APPROVAL = True
+    enrollment, _ = wire_paid
+    refund = request_refund(enrollment_id=enrollment.pk, user=learner, now=ist(2022, 10, 3))
+    summary = refund_summary_for_user(learner, now=ist(2022, 10, 3))[enrollment.pk]
+    assert summary.status == "requested"
+    assert summary.status_text == (
+        "Refund of ₹34,999.00 requested; waiting for the instructor's approval."
+    )
+    decline_refund(refund_id=refund.pk, admin_user=admin_user, note="Seat kept as agreed.")
+    summary = refund_summary_for_user(learner, now=ist(2022, 10, 3))[enrollment.pk]
+    assert not summary.can_request
+    assert summary.status == "declined"
+    html = render_to_string("refunds/_dashboard_section.html", {"summary": summary})
+    assert "Your refund request was declined: Seat kept as agreed." in html
+    assert "Request a refund" not in html

@@ -1,6 +1,7 @@
 """Razorpay's refund webhooks, duplicated, reordered, or about refunds made in the Razorpay
 dashboard: each Razorpay refund ends as exactly one Refund row and one credit note."""
 
+import datetime as dt
 import json
 import threading
 
@@ -8,13 +9,14 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from cohorts.models import Enrollment, WaitlistEntry
 from cohorts.selectors import can_watch, seat_count
 from payments.invoicing.models import CreditNote
 from payments.models import Order
 from payments.refunds.models import Refund
-from payments.refunds.services import request_refund
+from payments.refunds.services import request_refund, retry_failed_refunds
 from tests.factories import WaitlistEntryFactory
 
 WEBHOOK = "/payments/razorpay/webhook/"
@@ -183,21 +185,73 @@ def test_partial_dashboard_refund_keeps_the_seat_and_leaves_the_rest_for_the_lea
     assert CreditNote.objects.count() == 2
 
 
-def test_failed_dashboard_refund_is_not_recorded(
+def test_refund_started_outside_our_site_that_fails_is_closed_not_retried(
     bought, razorpay_sandbox, client, django_capture_on_commit_callbacks
 ):
+    """Someone refunds through Razorpay directly (not our site) and it fails there: whatever
+    order its webhooks come in, no money is counted and we never retry it ourselves."""
+    from payments import gateway
+
     razorpay_sandbox.configure(refund_mode="failed")
     _, order, payment_id = bought
-    razorpay_sandbox.refund_in_dashboard(payment_id, 500_000)
+    gateway.create_refund(
+        payment_id=payment_id, amount_minor=500_000, receipt="ops-sheet-17", notes={}
+    )
     deliveries = refund_events(razorpay_sandbox)
-    created = [d for d in deliveries if d["event"] == "refund.created"]
-    failed = [d for d in deliveries if d["event"] == "refund.failed"]
-    for delivery in failed + created:  # failure seen first: nothing to record
-        post(client, delivery)
-    # Seen as created first, the row shows it failed; no money counted either way.
+    assert [d["event"] for d in deliveries] == ["refund.created", "refund.failed"]
+    with django_capture_on_commit_callbacks(execute=True):
+        for delivery in reversed(deliveries):  # failure first: nothing to record yet
+            assert post(client, delivery).status_code == 200
     order.refresh_from_db()
     assert order.amount_refunded_minor == 0
     assert not Refund.objects.filter(state=Refund.State.PROCESSED).exists()
+    # The late refund.created made a row that waits; reconciliation finds it failed and
+    # closes it, freeing the amount, without refunding anything itself.
+    with django_capture_on_commit_callbacks(execute=True):
+        retry_failed_refunds(now=timezone.now() + dt.timedelta(hours=2))
+        retry_failed_refunds(now=timezone.now() + dt.timedelta(hours=4))
+    refund = Refund.objects.get()
+    assert refund.state == Refund.State.DECLINED
+    assert refund.attempts == 0
+    assert len(razorpay_sandbox.state()["refunds"]) == 1  # nothing sent by us
+    from payments.refunds.services import refundable_minor
+
+    assert refundable_minor(order) == order.amount_minor
+
+
+def test_retried_refund_ignores_late_events_of_its_failed_first_attempt(
+    bought, learner, razorpay_sandbox, client, django_capture_on_commit_callbacks
+):
+    razorpay_sandbox.configure(refund_mode="failed")
+    enrollment, order, _ = bought
+    with django_capture_on_commit_callbacks(execute=True):
+        refund = request_refund(enrollment_id=enrollment.pk, user=learner)
+    first_attempt = refund_events(razorpay_sandbox)  # created, failed (not delivered yet)
+    refund.refresh_from_db()
+    first_id = refund.gateway_refund_id
+    # Razorpay's answer said pending; the worker's reconciliation learns it failed, retries.
+    razorpay_sandbox.configure(refund_mode="pending")
+    with django_capture_on_commit_callbacks(execute=True):
+        retry_failed_refunds(now=timezone.now() + dt.timedelta(hours=2))
+        retry_failed_refunds(now=timezone.now() + dt.timedelta(hours=3))
+    refund.refresh_from_db()
+    assert refund.state == Refund.State.PROCESSING
+    assert refund.gateway_refund_id != first_id
+    # The first attempt's webhooks arrive late, in any order: they change nothing.
+    with django_capture_on_commit_callbacks(execute=True):
+        for delivery in reversed(first_attempt):
+            assert post(client, delivery).status_code == 200
+    refund.refresh_from_db()
+    assert refund.state == Refund.State.PROCESSING
+    assert refund.gateway_refund_id != first_id
+    razorpay_sandbox.settle_refund(refund.gateway_refund_id, "processed")
+    with django_capture_on_commit_callbacks(execute=True):
+        for delivery in refund_events(razorpay_sandbox):
+            post(client, delivery)
+    refund.refresh_from_db()
+    order.refresh_from_db()
+    assert refund.state == Refund.State.PROCESSED
+    assert order.amount_refunded_minor == order.amount_minor
 
 
 def test_refund_webhook_for_an_unknown_payment_is_acknowledged_and_ignored(db, client):

@@ -40,6 +40,7 @@ def process_refund(*, refund_id: int, now=None) -> Refund:
         refund = _locked_refund(refund_id)
         if (
             refund.channel != Refund.Channel.RAZORPAY
+            or refund.origin == Refund.Origin.GATEWAY  # Razorpay's own; never sent by us
             or refund.approved_at is None
             or refund.state not in (Refund.State.REQUESTED, Refund.State.FAILED)
         ):
@@ -89,13 +90,17 @@ def process_refund(*, refund_id: int, now=None) -> Refund:
 
 
 def _find_at_gateway(payment_id: str, reference: str) -> dict | None:
-    for item in gateway.fetch_payment_refunds(payment_id):
-        if (
-            item.get("receipt") == reference
-            or (item.get("notes") or {}).get("refund_reference") == reference
-        ):
-            return item
-    return None
+    """The payment's refund at Razorpay carrying our reference, preferring one that went
+    through over an earlier failed attempt; None if Razorpay has none."""
+    found = [
+        item
+        for item in gateway.fetch_payment_refunds(payment_id)
+        if item.get("receipt") == reference
+        or (item.get("notes") or {}).get("refund_reference") == reference
+    ]
+    preference = {"processed": 0, "pending": 1, "created": 1, "failed": 2}
+    found.sort(key=lambda item: preference.get(item.get("status"), 1))
+    return found[0] if found else None
 
 
 def _record_failure(refund_id: int, kind: str, error: str, now=None) -> Refund:
@@ -134,23 +139,52 @@ def _record_failure(refund_id: int, kind: str, error: str, now=None) -> Refund:
 
 
 def _record_gateway_answer(refund_id: int, entity: dict, *, source: str, now=None) -> Refund:
+    """Record Razorpay's answer to our own request (or the refund found by our receipt): it
+    is the current attempt, whatever an earlier attempt's id was."""
     now = now or timezone.now()
     with transaction.atomic():
         refund = _locked_refund(refund_id)
         order = Order.objects.get(pk=refund.order_id)
-        _apply_gateway_state(refund, order, entity, source=source, now=now)
+        _apply_gateway_state(refund, order, entity, source=source, now=now, current=True)
         return refund
 
 
-def _apply_gateway_state(refund: Refund, order: Order, entity: dict, *, source: str, now) -> None:
-    """Bring our refund (Order and Refund locked) in line with Razorpay's refund entity."""
+# Razorpay's refund statuses only move forward: created/pending -> processed or failed.
+_STATUS_RANK = {"": 0, "created": 0, "pending": 0, "failed": 1, "processed": 2}
+
+
+def _apply_gateway_state(
+    refund: Refund, order: Order, entity: dict, *, source: str, now, current: bool = False
+) -> None:
+    """Bring our refund (Order and Refund locked) in line with Razorpay's refund entity.
+
+    Events arrive late and out of order: an event about an earlier attempt (another Razorpay
+    id) is ignored unless it says the money went back, and an older status of the current
+    attempt (created after failed/processed) changes nothing. `current` marks the entity as the
+    attempt we just made or adopted.
+    """
     gateway_id = entity.get("id")
-    status = entity.get("status", "")
+    status = entity.get("status") or "pending"
+    known_id = refund.gateway_refund_id
+    if not current and gateway_id and known_id and gateway_id != known_id:
+        if status != "processed":
+            log.info(
+                "refund %s: stale %s event for %s ignored", refund.reference, status, gateway_id
+            )
+            return
+        log.error(
+            "refund %s: Razorpay processed %s while we follow %s",
+            refund.reference,
+            gateway_id,
+            known_id,
+        )
+    elif not current and _STATUS_RANK.get(status, 0) < _STATUS_RANK.get(refund.gateway_status, 0):
+        return  # an older event of this attempt, arriving late
     changed = []
-    if gateway_id and refund.gateway_refund_id != gateway_id:
+    if gateway_id and known_id != gateway_id:
         refund.gateway_refund_id = gateway_id
         changed.append("gateway_refund_id")
-    if status and refund.gateway_status != status:
+    if refund.gateway_status != status:
         refund.gateway_status = status
         changed.append("gateway_status")
     if changed:
@@ -159,6 +193,18 @@ def _apply_gateway_state(refund: Refund, order: Order, entity: dict, *, source: 
         return
     if status == "processed":
         _mark_processed(refund, order, now=now, source=source)
+    elif status == "failed" and refund.origin == Refund.Origin.GATEWAY:
+        # A refund someone started in the Razorpay dashboard failed there: nothing was paid
+        # back and it is not ours to retry, so it stops holding the amount.
+        if refund.state != Refund.State.DECLINED:
+            refund.state = Refund.State.DECLINED
+            refund.declined_at = now
+            refund.next_attempt_at = None
+            refund.note = "Started in the Razorpay dashboard and failed there; nothing was paid."
+            refund.save(
+                update_fields=["state", "declined_at", "next_attempt_at", "note", "updated_at"]
+            )
+            _record(refund, "failed at gateway", source=source, detail=gateway_id or "")
     elif status == "failed":
         if refund.state != Refund.State.FAILED:
             retry = refund.attempts < settings.REFUNDS_MAX_ATTEMPTS
@@ -293,7 +339,9 @@ def retry_failed_refunds(*, now=None) -> int:
             state=Refund.State.FAILED,
             channel=Refund.Channel.RAZORPAY,
             next_attempt_at__lte=now,
-        ).values_list("pk", flat=True)[:100]
+        )
+        .exclude(origin=Refund.Origin.GATEWAY)
+        .values_list("pk", flat=True)[:100]
     )
     for refund_id in due:
         process_refund(refund_id=refund_id, now=now)
