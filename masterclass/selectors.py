@@ -14,7 +14,7 @@ contributes one selector that is itself written to run a fixed number of queries
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from cohorts.models import Enrollment, LiveSession
@@ -150,7 +150,11 @@ def dashboard_for(user, *, now=None) -> Dashboard:
             "session_id", flat=True
         )
     )
-    watchable = list(learning.watchable_cohorts(user).order_by("-start_date"))
+    watchable = list(
+        learning.watchable_cohorts(user)
+        .annotate(recorded=Count("sessions", filter=~Q(sessions__recording_url="")))
+        .order_by("-start_date")
+    )
     newsletter = NewsletterSubscriber.objects.filter(email=user.email.lower()).first()
 
     cards = []

@@ -277,9 +277,13 @@ def razorpay_callback(request):
             "Please contact us if you were charged.",
             order=order,
         )
-    except (gateway.GatewayError, cohort_services.SeatsBusy) as exc:
-        # The payment is safe at Razorpay; the webhook or reconcile confirms it shortly.
-        log.warning("callback: order %s not confirmed yet: %s", order.reference, exc)
+    except Exception as exc:  # whatever it was, the money is safe at Razorpay
+        # Gateway down, seat lock busy, or a bug: the webhook or reconcile confirms it shortly,
+        # and a learner who just paid must not see an error page.
+        if isinstance(exc, (gateway.GatewayError, cohort_services.SeatsBusy)):
+            log.warning("callback: order %s not confirmed yet: %s", order.reference, exc)
+        else:
+            log.exception("callback: order %s could not be confirmed", order.reference)
         messages.info(
             request,
             "We received your payment and are confirming it with the bank. This page updates "

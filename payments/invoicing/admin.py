@@ -1,9 +1,11 @@
 """Admin: seller settings and exchange rates are edited here; invoices, credit notes and
 counters are read only for everyone (corrections are made by credit note)."""
 
+import datetime as dt
 import io
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.http import FileResponse, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -104,6 +106,56 @@ class PlaceOfSupplyFilter(admin.SimpleListFilter):
         return queryset.filter(place_of_supply_code=self.value())
 
 
+class IssuedBetweenFilter(admin.ListFilter):
+    """A from/to date range on the document date (the admin's own filters have none)."""
+
+    title = "issued between"
+    template = "admin/invoicing/date_range_filter.html"
+    parameters = ("issued_from", "issued_to")
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        self.dates = {}
+        for name in self.parameters:
+            if name not in params:
+                continue
+            raw = params.pop(name)[-1]
+            if raw:
+                try:
+                    self.dates[name] = dt.date.fromisoformat(raw)
+                except ValueError as exc:
+                    raise IncorrectLookupParameters(f"{raw!r} is not a date") from exc
+            self.used_parameters[name] = raw
+
+    def has_output(self):
+        return True
+
+    def expected_parameters(self):
+        return list(self.parameters)
+
+    def queryset(self, request, queryset):
+        if "issued_from" in self.dates:
+            queryset = queryset.filter(issued_on__gte=self.dates["issued_from"])
+        if "issued_to" in self.dates:
+            queryset = queryset.filter(issued_on__lte=self.dates["issued_to"])
+        return queryset
+
+    def choices(self, changelist):
+        others = [
+            (name, value)
+            for name, values in changelist.params.items()
+            if name not in self.parameters
+            for value in (values if isinstance(values, list) else [values])
+        ]
+        yield {
+            "issued_from": self.used_parameters.get("issued_from", ""),
+            "issued_to": self.used_parameters.get("issued_to", ""),
+            "others": others,
+            "clear_url": changelist.get_query_string(remove=list(self.parameters)),
+            "active": bool(self.dates),
+        }
+
+
 def _export_filter(queryset) -> DocumentFilter:
     """Restrict an export to the selected rows."""
     ids = list(queryset.values_list("pk", flat=True))
@@ -164,13 +216,19 @@ class DocumentAdmin(ReadOnlyAdmin):
 class InvoiceAdmin(DocumentAdmin):
     list_display = ["number", "issued_on", "kind", "buyer_name", "buyer_gstin",
                     "place_of_supply_name", "total", "pdf_link"]  # fmt: skip
-    list_filter = [FinancialYearFilter, "currency", PlaceOfSupplyFilter, "kind"]
+    list_filter = [
+        IssuedBetweenFilter,
+        FinancialYearFilter,
+        "currency",
+        PlaceOfSupplyFilter,
+        "kind",
+    ]
     search_fields = ["number", "buyer_name", "buyer_email", "buyer_gstin", "order_reference"]
 
 
 @admin.register(CreditNote)
 class CreditNoteAdmin(DocumentAdmin):
     list_display = ["number", "issued_on", "invoice", "refund_reference", "total", "pdf_link"]
-    list_filter = [FinancialYearFilter, "currency", PlaceOfSupplyFilter]
+    list_filter = [IssuedBetweenFilter, FinancialYearFilter, "currency", PlaceOfSupplyFilter]
     search_fields = ["number", "invoice__number", "refund_reference"]
     list_select_related = ["invoice"]

@@ -201,3 +201,16 @@ def test_a_page_that_meets_a_held_lock_says_busy_retry_with_503(client, settings
     assert response["Retry-After"] == "2"
     text = response.content.decode()
     assert "We are very busy right now" in text and "Please try again in a moment." in text
+
+
+def test_the_lock_timeout_applies_to_the_cohort_lock_only(settings):
+    """A caller's transaction (payments confirming an order) keeps its own lock_timeout."""
+    settings.DB_LOCK_TIMEOUT_MS = 1234
+    cohort = CohortFactory(capacity=75)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '9s'")
+        hold_seat(cohort=cohort, user=UserFactory())
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW lock_timeout")
+            assert cursor.fetchone()[0] == "9s"

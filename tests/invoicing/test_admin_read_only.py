@@ -93,3 +93,24 @@ def test_the_seller_settings_are_edited_in_the_admin(client, seller):
     seller.refresh_from_db()
     assert seller.legal_name == "New Name Pvt Ltd"
     assert client.get(reverse("admin:invoicing_sellersettings_add")).status_code == 403
+
+
+def test_the_admin_lists_filter_by_a_date_range(client, paid_order):
+    import datetime as dt
+
+    from payments.invoicing.tax import INDIA_TZ
+
+    october = issue_invoice(order=paid_order(), now=dt.datetime(2025, 10, 5, 12, tzinfo=INDIA_TZ))
+    november = issue_invoice(order=paid_order(), now=dt.datetime(2025, 11, 20, 12, tzinfo=INDIA_TZ))
+    client = superuser_client(client)
+    url = reverse("admin:invoicing_invoice_changelist")
+
+    page = client.get(url, {"issued_from": "2025-11-01", "issued_to": "2025-11-30"})
+    html = page.content.decode()
+    assert november.number in html and october.number not in html
+    assert 'name="issued_from" value="2025-11-01"' in html
+    assert client.get(url, {"issued_from": "not-a-date"}).status_code == 302  # ?e=1
+    notes = client.get(
+        reverse("admin:invoicing_creditnote_changelist"), {"issued_to": "2025-01-01"}
+    )
+    assert notes.status_code == 200

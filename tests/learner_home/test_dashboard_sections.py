@@ -158,8 +158,9 @@ def test_feedback_links_for_recent_sessions(learner, october, page):
 
 def test_recordings_section(everything, page):
     html = section(page(), "recordings")
-    for cohort in ("April 2022", "August 2022", "October 2022"):
-        assert f"{cohort} cohort recordings" in html
+    for cohort, sessions in (("April 2022", "1 session"), ("October 2022", "2 sessions")):
+        assert f'{cohort} cohort recordings</a> <span class="lh-muted">{sessions}</span>' in html
+    assert "August 2022 cohort recordings" in html
 
 
 def test_recordings_empty(learner, page):
@@ -174,7 +175,7 @@ def test_mentorship_section(everything, page):
 
 
 def test_mentorship_empty(learner, page):
-    assert "they come with a confirmed cohort seat or the self-paced pass" in section(
+    assert "1:1 calls come with a cohort seat or the self-paced pass" in section(
         page(), "mentorship"
     )
 

@@ -143,3 +143,21 @@ def test_a_self_paced_pass_is_bought_without_a_cohort(
     enrollment = Enrollment.objects.get(user=learner)
     assert enrollment.cohort is None and enrollment.product == pass_product
     assert not SeatHold.objects.exists()
+
+
+def test_with_razorpay_configured_the_page_loads_razorpays_checkout_and_nothing_else_differs(
+    razorpay_sandbox, learner_client, cohort, billing, settings
+):
+    sandbox_page, _ = start_checkout(learner_client, billing)
+    settings.RAZORPAY_CHECKOUT_JS_URL = "https://checkout.razorpay.com/v1/checkout.js"
+    from django.test import Client
+
+    fresh = Client()  # middleware (CSP) reads the checkout origin when it starts
+    fresh.force_login(Order.objects.get().user)
+
+    response = fresh.get(f"/payments/orders/{Order.objects.get().reference}/pay/")
+
+    page = response.content.decode()
+    assert '<script src="https://checkout.razorpay.com/v1/checkout.js"></script>' in page
+    assert "https://checkout.razorpay.com" in response["Content-Security-Policy"]
+    assert razorpay_options(response) == razorpay_options(sandbox_page)

@@ -163,3 +163,23 @@ def test_a_learner_with_a_seat_cannot_buy_another(learner_client, learner, cohor
     assert response.status_code == 409
     assert "already have a seat" in response.content.decode()
     assert not Order.objects.exists()
+
+
+def test_during_early_access_only_waitlisted_learners_can_buy(
+    razorpay_sandbox, learner_client, learner, cohort, billing
+):
+    from datetime import timedelta
+
+    Cohort.objects.filter(pk=cohort.pk).update(
+        early_access_until=timezone.now() + timedelta(hours=24)
+    )
+
+    refused = learner_client.post("/checkout/october-2022-seat/", billing)
+
+    assert refused.status_code == 409
+    assert "waitlist" in refused.content.decode()
+    assert not SeatHold.objects.exists() and not Order.objects.exists()
+
+    WaitlistEntryFactory(cohort=cohort, email=learner.email)
+    allowed = learner_client.post("/checkout/october-2022-seat/", billing)
+    assert 'id="razorpay-options"' in allowed.content.decode()

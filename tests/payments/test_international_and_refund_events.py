@@ -52,3 +52,22 @@ def test_a_dashboard_refund_webhook_is_stored_once_and_passed_to_the_refunds_app
     refund = Refund.objects.get(order=order)
     assert refund.amount_minor == 500_000
     assert Order.objects.get().amount_refunded_minor == 500_000
+
+
+def test_an_order_refunded_in_full_says_so_on_its_page(
+    razorpay_sandbox, learner_client, client, cohort, billing, django_capture_on_commit_callbacks
+):
+    _, order = start_checkout(learner_client, billing)
+    paid = razorpay_sandbox.pay(order_id=order.razorpay_order_id)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_callback(learner_client, paid)
+    razorpay_sandbox.take_webhooks()
+
+    razorpay_sandbox.refund_in_dashboard(paid["razorpay_payment_id"])
+    with django_capture_on_commit_callbacks(execute=True):
+        razorpay_sandbox.post_webhooks(client)
+
+    order.refresh_from_db()
+    assert order.state == "refunded" and order.amount_refunded_minor == order.amount_minor
+    page = learner_client.get(f"/payments/orders/{order.reference}/").content.decode()
+    assert "This order was refunded: ₹34,999 went back to you" in page
