@@ -345,6 +345,11 @@ def load():
             "headline": "Engineer, teacher, writer of a newsletter on systems",
             "bio": INSTRUCTOR_BIO,
             "email": "arpit.masterclass@example.com",
+            "newsletter_blurb": (
+                "Essays a few times a week on system design, distributed systems, language "
+                "internals and the clever algorithms behind everyday software. Read by more "
+                "than 17,000 engineers."
+            ),
         },
     )
     course, _ = Course.objects.update_or_create(

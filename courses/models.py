@@ -21,6 +21,9 @@ class Instructor(models.Model):
     photo_url = models.URLField(blank=True)
     email = models.EmailField(blank=True)
     newsletter_url = models.URLField(blank=True)
+    newsletter_blurb = models.TextField(
+        blank=True, help_text="What the newsletter is about; shown next to the sign-up form."
+    )
 
     def __str__(self):
         return self.name

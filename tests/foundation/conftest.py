@@ -17,6 +17,8 @@ def build_catalogue(*, weeks=2, topics_per_week=2, testimonials=2, faqs=2):
     """A published course with both products, an outline, testimonials, FAQs and an open
     cohort; returns the objects tests poke at."""
     course = CourseFactory(pricing_note="Pay by UPI or card.")
+    course.instructor.newsletter_blurb = "Essays on distributed systems."
+    course.instructor.save()
     live = ProductFactory(course=course, slug="live-seat", name="Seat in the live cohort")
     ProductFeatureFactory(product=live, text="40+ hours of live classes")
     ProductFeatureFactory(product=live, text="Three 1:1 mentorship sessions")

@@ -33,6 +33,7 @@ def test_the_landing_page_renders_every_part_from_the_database(client, catalogue
     assert "Review 1" in page and "Learner 1" in page
     assert "Question 1?" in page and "Answer 1." in page
     assert 'action="/newsletter/"' in page
+    assert "Essays on distributed systems." in page
     assert "version 0.1.0" in page
 
 
