@@ -26,6 +26,8 @@ from cohorts.selectors import seat_count
 from courses.models import Course, Currency, OutlineWeek
 from courses.selectors import cached_content_revision
 
+# Every key carries the app version, so a deploy never unpickles the previous code's objects.
+_PREFIX = f"public:{settings.APP_VERSION}"
 CURRENCIES = (Currency.INR.value, Currency.USD.value)
 DEFAULT_CURRENCY = Currency.INR.value
 
@@ -71,7 +73,7 @@ def catalogue_for(*, revision: int, course_id: int | None = None) -> Catalogue |
     A cache miss costs 7 queries; a hit costs none. Admin edits bump the revision, so a stale
     entry is simply never asked for again.
     """
-    key = f"public:catalogue:{revision}:{course_id or 'featured'}"
+    key = f"{_PREFIX}:catalogue:{revision}:{course_id or 'featured'}"
     catalogue = cache.get(key)
     if catalogue is None:
         query = _featured_course_query()
@@ -88,7 +90,7 @@ def catalogue_for(*, revision: int, course_id: int | None = None) -> Catalogue |
 def featured_course_id(*, revision: int) -> int | None:
     """The id of the course the landing page shows, cached per content revision (a small
     value, so a warm page does not unpickle the whole catalogue)."""
-    key = f"public:featured-course:{revision}"
+    key = f"{_PREFIX}:featured-course:{revision}"
     course_id = cache.get(key)
     if course_id is None:
         course_id = _featured_course_query().values_list("pk", flat=True).first() or 0
@@ -260,11 +262,20 @@ def live_cohorts(course_id: int) -> LiveCohorts:
         )
         if settings.PUBLIC_SEATS_CACHE_SECONDS > 0:
             cache.set(
-                f"public:live-stamp:{course_id}", live.stamp, settings.PUBLIC_SEATS_CACHE_SECONDS
+                f"{_PREFIX}:live-stamp:{course_id}", live.stamp, settings.PUBLIC_SEATS_CACHE_SECONDS
             )
         return live
 
-    return _short_cached(f"public:live:{course_id}", compute)
+    return _short_cached(f"{_PREFIX}:live:{course_id}", compute)
+
+
+def forget_live_cohorts(course_id: int) -> None:
+    """Drop the cached seat figures of a course's cohorts (the next page view re-reads them)."""
+    cache.delete_many([f"{_PREFIX}:live:{course_id}", f"{_PREFIX}:live-stamp:{course_id}"])
+
+
+def page_cache_key(*parts) -> str:
+    return ":".join([_PREFIX, "page", *map(str, parts)])
 
 
 def previous_closed_cohort(live: LiveCohorts) -> Cohort | None:
@@ -285,7 +296,7 @@ def live_cohorts_stamp(course_id: int) -> str:
     warm page does not unpickle the cohorts."""
     if settings.PUBLIC_SEATS_CACHE_SECONDS <= 0:
         return live_cohorts(course_id).stamp
-    stamp = cache.get(f"public:live-stamp:{course_id}")
+    stamp = cache.get(f"{_PREFIX}:live-stamp:{course_id}")
     return stamp if stamp is not None else live_cohorts(course_id).stamp
 
 
@@ -303,7 +314,7 @@ def live_cohort(slug: str) -> LiveCohorts | None:
         card = _card(cohort)
         return LiveCohorts(stamp=_fingerprint([cohort], card), cohorts=[cohort], featured=card)
 
-    value = _short_cached(f"public:live-cohort:{slug}", compute)
+    value = _short_cached(f"{_PREFIX}:live-cohort:{slug}", compute)
     return None if isinstance(value, str) else value
 
 

@@ -65,7 +65,7 @@ def landing(request):
             "cache_seconds": settings.PUBLIC_PAGE_CACHE_SECONDS,
         }
 
-    key = f"public:page:landing:{revision}:{course_id}:{stamp}:{currency}"
+    key = public.page_cache_key("landing", revision, course_id, stamp, currency)
     return _page(request, key=key, template="landing.html", context=context)
 
 
@@ -93,7 +93,7 @@ def cohort_detail(request, slug):
             "cache_seconds": settings.PUBLIC_PAGE_CACHE_SECONDS,
         }
 
-    key = f"public:page:cohort:{revision}:{cohort.pk}:{live.stamp}:{currency}"
+    key = public.page_cache_key("cohort", revision, cohort.pk, live.stamp, currency)
     return _page(request, key=key, template="cohort_detail.html", context=context)
 
 
