@@ -50,3 +50,28 @@ def test_the_verification_needed_page_offers_a_new_link(client):
 
     assert response.status_code == 403
     assert "Send me a new link" in response.content.decode()
+
+
+def test_after_verifying_the_learner_returns_to_where_they_were_going(client):
+    from masterclass.accounts import services
+
+    user = UserFactory(email_verified_at=None)
+    client.force_login(user)
+    client.get("/accounts/verify/needed/?next=/checkout/live-seat/%3Fcurrency%3DUSD")
+
+    response = client.get(f"/accounts/verify/{services.email_verification_token(user)}/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/checkout/live-seat/?currency=USD"
+
+
+def test_an_offsite_next_is_never_followed(client):
+    from masterclass.accounts import services
+
+    user = UserFactory(email_verified_at=None)
+    client.force_login(user)
+    client.get("/accounts/verify/needed/?next=https://evil.example/")
+
+    response = client.get(f"/accounts/verify/{services.email_verification_token(user)}/")
+
+    assert response["Location"] == "/dashboard/"
