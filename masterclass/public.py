@@ -21,7 +21,7 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from cohorts.models import Cohort
+from cohorts.models import Cohort, Enrollment
 from cohorts.selectors import seat_count
 from courses.models import Course, Currency, OutlineWeek
 from courses.selectors import cached_content_revision
@@ -316,6 +316,33 @@ def live_cohort(slug: str) -> LiveCohorts | None:
 
     value = _short_cached(f"{_PREFIX}:live-cohort:{slug}", compute)
     return None if isinstance(value, str) else value
+
+
+@dataclass(frozen=True)
+class Owned:
+    """What the visitor already has, so a card says "you have a seat" instead of "enrol"."""
+
+    cohort_ids: frozenset = frozenset()
+    pass_product_ids: frozenset = frozenset()
+
+
+NOTHING_OWNED = Owned()
+
+
+def owned_by(user) -> Owned:
+    """The cohorts and self-paced passes `user` holds a confirmed enrollment for. One query."""
+    if not getattr(user, "is_authenticated", False):
+        return NOTHING_OWNED
+    rows = Enrollment.objects.filter(user=user, state=Enrollment.State.CONFIRMED).values_list(
+        "cohort_id", "product_id"
+    )
+    cohort_ids, pass_ids = set(), set()
+    for cohort_id, product_id in rows:
+        if cohort_id:
+            cohort_ids.add(cohort_id)
+        else:
+            pass_ids.add(product_id)
+    return Owned(frozenset(cohort_ids), frozenset(pass_ids))
 
 
 # Placeholders rendered into a cached page and swapped per request for the visitor's own CSRF

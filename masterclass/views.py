@@ -25,11 +25,16 @@ def healthz(request):
 
 
 def _page(request, *, key: str, template: str, context):
-    """Serve an anonymous visitor from the page cache; render for everyone else."""
+    """Serve an anonymous visitor from the page cache; render for everyone else (with what
+    they already own, so cards say "you have a seat")."""
     if public.page_is_shareable(request):
-        html = public.render_shared(request, key=key, template=template, context=context)
+
+        def anonymous_context():
+            return {**context(), "owned": public.NOTHING_OWNED}
+
+        html = public.render_shared(request, key=key, template=template, context=anonymous_context)
         return HttpResponse(html)
-    return render(request, template, context() if callable(context) else context)
+    return render(request, template, {**context(), "owned": public.owned_by(request.user)})
 
 
 @require_safe

@@ -19,8 +19,8 @@ LANDING_WARM = 0
 # Cohort page, cold: cohort + revision + 7 catalogue reads + 3 seat counts; warm: none.
 COHORT_COLD = 12
 COHORT_WARM = 0
-# A logged-in visitor is rendered for (never the shared page): session + user only when warm.
-LOGGED_IN_WARM = 2
+# A logged-in visitor is rendered for (never the shared page): session + user + what they own.
+LOGGED_IN_WARM = 3
 
 
 def _count(client, path):
