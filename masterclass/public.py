@@ -33,9 +33,15 @@ DEFAULT_CURRENCY = Currency.INR.value
 
 
 def currency_from(request) -> str:
-    """The currency the visitor picked (?currency=USD), INR otherwise."""
+    """The currency the visitor picked (?currency=USD); otherwise USD for a logged-in learner
+    whose profile country is not India, INR for everyone else."""
     chosen = (request.GET.get("currency") or "").upper()
-    return chosen if chosen in CURRENCIES else DEFAULT_CURRENCY
+    if chosen in CURRENCIES:
+        return chosen
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.country and user.country != "IN":
+        return Currency.USD.value
+    return DEFAULT_CURRENCY
 
 
 @dataclass

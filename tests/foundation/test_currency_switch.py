@@ -53,3 +53,13 @@ def test_the_page_has_no_inline_script(client, catalogue):
 
     assert "<script>" not in page
     assert " onclick=" not in page
+
+
+def test_a_learner_abroad_sees_dollars_first_unless_they_switch(client, catalogue):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(country="SG", state=""))
+
+    assert _visible_amounts(client.get("/").content.decode())[0] == ("USD", "$549")
+    page = client.get("/", {"currency": "INR"}).content.decode()
+    assert _visible_amounts(page)[0] == ("INR", "₹34,999")
