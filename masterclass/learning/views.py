@@ -39,14 +39,16 @@ def cohort_recordings(request, slug):
     cohort = selectors.watchable_cohort_or_none(request.user, slug)
     if cohort is None:
         raise Http404("No such cohort")
-    sessions = [
-        (session, selectors.pre_read_links(session))
-        for session in cohort.sessions.order_by("starts_at")
+    sessions = list(cohort.sessions.order_by("starts_at"))
+    feedback_due = selectors.sessions_awaiting_feedback(request.user, sessions)
+    rows = [
+        (session, selectors.pre_read_links(session), session.pk in feedback_due)
+        for session in sessions
     ]
     return render(
         request,
         "learning/cohort_recordings.html",
-        {"cohort": cohort, "sessions": sessions, "zone": selectors.learner_zone(request.user)},
+        {"cohort": cohort, "sessions": rows, "zone": selectors.learner_zone(request.user)},
     )
 
 
