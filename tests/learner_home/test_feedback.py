@@ -156,15 +156,20 @@ def test_instructor_sees_averages_and_comments_in_the_admin(client, october):
         )
     client.force_login(UserFactory(email="arpit@example.com", is_staff=True, is_superuser=True))
 
+    upcoming = RecordedSessionFactory(
+        cohort=october, title="Not held yet", starts_at=timezone.now() + dt.timedelta(days=2)
+    )
     listing = client.get(reverse("admin:learning_sessionfeedbacksummary_changelist"))
     text = listing.content.decode()
     assert session.title in text and "3.7 / 5" in text
+    assert upcoming.title not in text
 
     detail = client.get(
         reverse("admin:learning_sessionfeedbacksummary_change", args=[session.pk])
     ).content.decode()
     assert "Great depth" in detail and "Good pace" in detail and "More diagrams" in detail
     assert "@example.com" not in detail.replace("arpit@example.com", "")
+    assert 'name="_save"' not in detail  # read-only: answers are never edited
 
 
 def test_the_recordings_page_links_the_open_form_until_answered(learner_client, learner, october):
