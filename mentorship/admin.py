@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -269,6 +270,9 @@ class BookingAdmin(admin.ModelAdmin):
         ]
 
     def agenda_view(self, request):
+        # Learners' names and calls: only for staff who may see bookings (not, say, finance).
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         try:
             days = max(1, min(int(request.GET.get("days", 14)), 90))
         except ValueError:

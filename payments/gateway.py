@@ -25,8 +25,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import threading
 import time
-from functools import lru_cache
 
 import razorpay
 import requests
@@ -79,8 +79,22 @@ def _path_of(url: str) -> str:
     return requests.utils.urlparse(url).path
 
 
-@lru_cache(maxsize=4)
+_local = threading.local()
+
+
 def _client_for(base_url: str, key_id: str, key_secret: str, timeout: float):
+    """One SDK client (and connection pool) per thread and configuration: a requests.Session
+    is not guaranteed thread-safe, and gunicorn may run threads."""
+    clients = getattr(_local, "clients", None)
+    if clients is None:
+        clients = _local.clients = {}
+    key = (base_url, key_id, key_secret, timeout)
+    if key not in clients:
+        clients[key] = _new_client(*key)
+    return clients[key]
+
+
+def _new_client(base_url: str, key_id: str, key_secret: str, timeout: float):
     # The SDK joins base_url with paths that start with /v1; our setting ends with /v1.
     root = base_url.rstrip("/")
     if root.endswith("/v1"):

@@ -164,6 +164,24 @@ class Payment(models.Model):
     def __str__(self):
         return self.gateway_payment_id
 
+    METHOD_LABELS = {
+        "card": "Card",
+        "upi": "UPI",
+        "netbanking": "Netbanking",
+        "emi": "Card EMI",
+        "wallet": "Wallet",
+    }
+
+    @property
+    def method_label(self) -> str:
+        """How the learner paid, in words ("Card EMI over 6 months, HDFC")."""
+        label = self.METHOD_LABELS.get(self.method, self.method or "Payment")
+        if self.method == "emi" and self.emi_tenure_months:
+            label += f" over {self.emi_tenure_months} months"
+            if self.emi_bank:
+                label += f", {self.emi_bank}"
+        return label
+
 
 class WebhookEvent(models.Model):
     """Each webhook delivery we accepted, stored once by its event id."""

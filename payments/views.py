@@ -31,12 +31,18 @@ from .models import Order
 log = logging.getLogger(__name__)
 
 
-def _unavailable(request, product, message, cohort=None, status=200):
-    cohort = cohort or selectors.next_cohort_for_waitlist(product)
+def _unavailable(request, product, message, cohort=None, status=200, offer_waitlist=True):
+    if offer_waitlist:
+        cohort = cohort or selectors.next_cohort_for_waitlist(product)
     return render(
         request,
         "payments/unavailable.html",
-        {"product": product, "message": message, "cohort": cohort},
+        {
+            "product": product,
+            "message": message,
+            "cohort": cohort if offer_waitlist else None,
+            "owned": not offer_waitlist,
+        },
         status=status,
     )
 
@@ -48,21 +54,29 @@ def _chosen_cohort(product: Product, slug: str | None):
     return product.cohorts.filter(slug=slug).first()
 
 
-def _sale_problem(product: Product, user, cohort) -> tuple[str, object] | None:
-    """Why `product` cannot be bought now (message, cohort to wait for), or None.
+def _sale_problem(product: Product, user, cohort) -> tuple[str, object, bool] | None:
+    """Why `product` cannot be bought now (message, cohort to wait for, offer the waitlist?),
+    or None.
 
     A learner holding a seat (a checkout hold or a waitlist offer, even one sent to their email
     and not yet claimed) may pay although the cohort shows as full to everyone else.
     """
     if not product.is_active:
-        return f"{product.name} is not on sale.", None
+        return f"{product.name} is not on sale.", None, True
+    from cohorts.models import Enrollment
+
+    owned = Enrollment.objects.filter(user=user, product=product, state="confirmed")
     if product.kind != Product.Kind.LIVE_COHORT:
+        if owned.filter(cohort=None).exists():
+            return f"You already have the {product.name}.", None, False
         return None
     cohort = cohort or selectors.cohort_on_sale(product)
+    if cohort is not None and owned.filter(cohort=cohort).exists():
+        return f"You already have a seat in the {cohort.name} cohort.", None, False
     if cohort is None:
-        return f"Admissions for {product.name} are not open right now.", None
+        return f"Admissions for {product.name} are not open right now.", None, True
     if cohort.admission_state != cohort.AdmissionState.OPEN:
-        return f"Admissions for the {cohort.name} cohort are not open right now.", cohort
+        return f"Admissions for the {cohort.name} cohort are not open right now.", cohort, True
     from cohorts.selectors import seat_count
 
     has_hold = (
@@ -71,7 +85,7 @@ def _sale_problem(product: Product, user, cohort) -> tuple[str, object] | None:
         .exists()
     )
     if not has_hold and seat_count(cohort).free_for_public <= 0:
-        return f"The {cohort.name} cohort is full.", cohort
+        return f"The {cohort.name} cohort is full.", cohort, True
     return None
 
 
@@ -84,7 +98,10 @@ def checkout(request, slug):
     chosen = _chosen_cohort(product, request.GET.get("cohort") or request.POST.get("cohort"))
     problem = _sale_problem(product, request.user, chosen)
     if problem and request.method == "GET":
-        return _unavailable(request, product, problem[0], problem[1])
+        message, waitlist_cohort, offer_waitlist = problem
+        return _unavailable(
+            request, product, message, waitlist_cohort, offer_waitlist=offer_waitlist
+        )
 
     if request.method == "GET":
         initial = CheckoutForm.initial_for(request.user)

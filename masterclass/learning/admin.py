@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.db.models import Avg, Count
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -178,10 +179,14 @@ class SessionFeedbackSummaryAdmin(admin.ModelAdmin):
     readonly_fields = fields
     inlines = [FeedbackResponseInline]
 
+    ordering = ["-starts_at"]
+
     def get_queryset(self, request):
+        # Sessions that have started: the only ones that can have answers.
         return (
             super()
             .get_queryset(request)
+            .filter(starts_at__lte=timezone.now())
             .annotate(
                 _responses=Count("feedback_responses"), _average=Avg("feedback_responses__rating")
             )
@@ -192,6 +197,9 @@ class SessionFeedbackSummaryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # read-only: answers are never edited
 
     @admin.display(description="Responses", ordering="_responses")
     def responses(self, obj):

@@ -187,6 +187,19 @@ def has_given_feedback(user, session: LiveSession) -> bool:
     return FeedbackGiven.objects.filter(user=user, session=session).exists()
 
 
+def sessions_awaiting_feedback(user, sessions) -> set[int]:
+    """Ids of those `sessions` (of one cohort) whose form is open to `user` and unanswered."""
+    open_now = [s for s in sessions if feedback_is_open(s)]
+    if not open_now or not attended_cohort(user, open_now[0]):
+        return set()
+    answered = set(
+        FeedbackGiven.objects.filter(user=user, session__in=open_now).values_list(
+            "session_id", flat=True
+        )
+    )
+    return {s.pk for s in open_now} - answered
+
+
 def feedback_session_or_none(user, session_id: int) -> LiveSession | None:
     """The session if `user` may answer its form now; None otherwise (the view answers 404)."""
     session = LiveSession.objects.select_related("cohort").filter(pk=session_id).first()

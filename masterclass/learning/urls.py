@@ -30,4 +30,5 @@ urlpatterns = [
     path("certificates/<str:code>/pdf/", views.download_certificate, name="certificate_pdf"),
     path("feedback/<int:session_id>/", views.session_feedback, name="session_feedback"),
     path("dashboard/preferences/", views.preferences, name="preferences"),
+    path("dashboard/newsletter/", views.newsletter, name="newsletter"),
 ]

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cohorts.models import Enrollment, LiveSession
@@ -38,14 +39,16 @@ def cohort_recordings(request, slug):
     cohort = selectors.watchable_cohort_or_none(request.user, slug)
     if cohort is None:
         raise Http404("No such cohort")
-    sessions = [
-        (session, selectors.pre_read_links(session))
-        for session in cohort.sessions.order_by("starts_at")
+    sessions = list(cohort.sessions.order_by("starts_at"))
+    feedback_due = selectors.sessions_awaiting_feedback(request.user, sessions)
+    rows = [
+        (session, selectors.pre_read_links(session), session.pk in feedback_due)
+        for session in sessions
     ]
     return render(
         request,
         "learning/cohort_recordings.html",
-        {"cohort": cohort, "sessions": sessions, "zone": selectors.learner_zone(request.user)},
+        {"cohort": cohort, "sessions": rows, "zone": selectors.learner_zone(request.user)},
     )
 
 
@@ -157,6 +160,23 @@ def session_feedback(request, session_id):
 
 
 # --- preferences ------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def newsletter(request):
+    """The dashboard's one-click newsletter button: subscribe=1 opts in, subscribe=0 out."""
+    subscribe = request.POST.get("subscribe") == "1"
+    subscriber = services.set_newsletter_subscription(user=request.user, subscribed=subscribe)
+    if not subscribe:
+        messages.success(request, "You will no longer receive the newsletter.")
+    elif subscriber.confirmed_at:
+        messages.success(request, "You are subscribed to the newsletter.")
+    else:
+        messages.info(
+            request, "Please verify your email address first; the newsletter starts then."
+        )
+    return redirect(reverse("dashboard") + "#preferences")
 
 
 @login_required

@@ -50,8 +50,14 @@ def expire_order(*, order_id: int, now=None) -> Order:
 
 
 def _hold_lapsed(order: Order, now) -> bool:
+    """Has the time to pay run out? The seat hold's expiry; without a seat (the self-paced
+    pass) a fixed time after the order was made, longer for wire/PayPal."""
     if order.hold_id is None:
-        return order.created_at <= now - timedelta(minutes=settings.PAYMENTS_ORDER_EXPIRY_MINUTES)
+        if order.channel == Order.Channel.MANUAL:
+            allowed = timedelta(hours=settings.MANUAL_PAYMENT_HOLD_HOURS)
+        else:
+            allowed = timedelta(minutes=settings.PAYMENTS_ORDER_EXPIRY_MINUTES)
+        return order.created_at <= now - allowed
     hold = order.hold
     return hold.state != SeatHold.State.ACTIVE or hold.expires_at <= now
 

@@ -100,6 +100,7 @@ def test_instructor_issues_one_with_one_click_and_it_verifies_publicly(
 
     pdf = client.get(reverse("learning:certificate_pdf", args=[certificate.code]))
     assert pdf["Content-Type"] == "application/pdf"
+    assert len(PdfReader(io.BytesIO(pdf.content)).pages) == 1
     content = pdf_text(pdf.content)
     assert "Meera Iyer" in content
     assert "August 2022" in content

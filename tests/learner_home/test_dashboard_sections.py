@@ -175,7 +175,7 @@ def test_mentorship_section(everything, page):
 
 
 def test_mentorship_empty(learner, page):
-    assert "1:1 calls come with a cohort seat or the self-paced pass" in section(
+    assert "they come with a confirmed cohort seat or the self-paced pass" in section(
         page(), "mentorship"
     )
 

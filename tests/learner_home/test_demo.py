@@ -42,6 +42,7 @@ def test_load_demo_twice_gives_the_demo_learner_a_full_home(client):
     learner = certificate.enrollment.user
     assert learner.time_zone in html and "Refundable until" in html
     assert "/invoices/" in html and "You receive the newsletter" in html
+    assert "meeting link" in html  # the booked 1:1
 
     assert client.get(reverse("learning:cohort_recordings", args=[august.slug])).status_code == 200
     client.logout()

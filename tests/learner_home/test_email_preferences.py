@@ -66,3 +66,20 @@ def test_time_zone_is_saved_and_checked(learner_client, learner):
     assert "Select a valid choice" in response.content.decode()
     learner.refresh_from_db()
     assert learner.time_zone == "Europe/London"
+
+
+def test_one_click_newsletter_buttons_on_the_dashboard(learner_client, learner):
+    dashboard = reverse("dashboard")
+    assert ">Subscribe</button>" in learner_client.get(dashboard).content.decode()
+
+    response = learner_client.post(reverse("learning:newsletter"), {"subscribe": "1"}, follow=True)
+    html = response.content.decode()
+    assert "You are subscribed to the newsletter" in html
+    assert "You receive the newsletter" in html and ">Unsubscribe</button>" in html
+    assert NewsletterSubscriber.objects.get(email=learner.email).is_active
+
+    response = learner_client.post(reverse("learning:newsletter"), {"subscribe": "0"}, follow=True)
+    assert "You do not receive the newsletter" in response.content.decode()
+    assert not NewsletterSubscriber.objects.get(email=learner.email).is_active
+
+    assert learner_client.get(reverse("learning:newsletter")).status_code == 405

@@ -156,12 +156,36 @@ def test_instructor_sees_averages_and_comments_in_the_admin(client, october):
         )
     client.force_login(UserFactory(email="arpit@example.com", is_staff=True, is_superuser=True))
 
+    upcoming = RecordedSessionFactory(
+        cohort=october, title="Not held yet", starts_at=timezone.now() + dt.timedelta(days=2)
+    )
     listing = client.get(reverse("admin:learning_sessionfeedbacksummary_changelist"))
     text = listing.content.decode()
     assert session.title in text and "3.7 / 5" in text
+    assert upcoming.title not in text
 
     detail = client.get(
         reverse("admin:learning_sessionfeedbacksummary_change", args=[session.pk])
     ).content.decode()
     assert "Great depth" in detail and "Good pace" in detail and "More diagrams" in detail
     assert "@example.com" not in detail.replace("arpit@example.com", "")
+    assert 'name="_save"' not in detail  # read-only: answers are never edited
+
+
+def test_the_recordings_page_links_the_open_form_until_answered(learner_client, learner, october):
+    enroll(learner, october)
+    session = october.sessions.get()
+    page = reverse("learning:cohort_recordings", args=[october.slug])
+    assert form_url(session) in learner_client.get(page).content.decode()
+
+    learner_client.post(form_url(session), ANSWER)
+    assert form_url(session) not in learner_client.get(page).content.decode()
+
+
+def test_no_feedback_link_for_a_cohort_the_learner_only_watches(
+    learner_client, learner, august, october
+):
+    enroll(learner, august)  # a live seat opens October's recordings, not its feedback
+    page = learner_client.get(reverse("learning:cohort_recordings", args=[october.slug]))
+    assert page.status_code == 200
+    assert form_url(october.sessions.get()) not in page.content.decode()

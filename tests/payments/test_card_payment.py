@@ -161,3 +161,22 @@ def test_with_razorpay_configured_the_page_loads_razorpays_checkout_and_nothing_
     assert '<script src="https://checkout.razorpay.com/v1/checkout.js"></script>' in page
     assert "https://checkout.razorpay.com" in response["Content-Security-Policy"]
     assert razorpay_options(response) == razorpay_options(sandbox_page)
+
+
+def test_the_payment_received_email_attaches_the_tax_invoice(
+    razorpay_sandbox, learner_client, cohort, billing, django_capture_on_commit_callbacks
+):
+    from payments.invoicing.models import Invoice
+
+    _, order = start_checkout(learner_client, billing)
+    paid = razorpay_sandbox.pay(order_id=order.razorpay_order_id, method="card")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post_callback(learner_client, paid)
+
+    invoice = Invoice.objects.get(order=order)
+    (email,) = mail.outbox
+    (attachment,) = email.attachments
+    filename, content, mimetype = attachment
+    assert mimetype == "application/pdf" and content.startswith(b"%PDF")
+    assert invoice.number.replace("/", "-") in filename or invoice.number in filename

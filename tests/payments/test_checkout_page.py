@@ -158,6 +158,11 @@ def test_invalid_billing_details_re_render_the_form_and_hold_nothing(
 def test_a_learner_with_a_seat_cannot_buy_another(learner_client, learner, cohort, billing):
     EnrollmentFactory(user=learner, cohort=cohort, confirmed_at=timezone.now())
 
+    page = learner_client.get("/checkout/october-2022-seat/").content.decode()
+    assert "You already have a seat in the October 2022 cohort" in page
+    assert 'name="billing_name"' not in page
+    assert "Join the waitlist" not in page and 'href="/dashboard/"' in page
+
     response = learner_client.post("/checkout/october-2022-seat/", billing)
 
     assert response.status_code == 409

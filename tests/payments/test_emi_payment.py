@@ -38,8 +38,8 @@ def test_an_emi_payment_records_tenure_and_bank_and_shows_them(
     assert payment.emi_tenure_months == 12
     assert payment.emi_bank  # the issuing bank the sandbox chose
     page = learner_client.get(response["Location"]).content.decode()
-    assert f"EMI over 12 months ({payment.emi_bank})" in page
-    assert "EMI over 12 months" in mail.outbox[0].body
+    assert f"Card EMI over 12 months, {payment.emi_bank}" in page
+    assert f"Paid by: Card EMI over 12 months, {payment.emi_bank}" in mail.outbox[0].body
 
 
 def test_emi_plans_are_cached_so_pages_do_not_ask_razorpay_every_time(

@@ -83,6 +83,9 @@ def test_a_late_payment_that_finds_the_cohort_full_is_refunded_and_waitlisted_fi
     assert order.auto_refund_status == "processed"
     assert order.amount_refunded_minor == order.amount_minor
     assert len(razorpay_sandbox.state()["refunds"]) == 1
+    from payments.refunds.models import Refund
+
+    assert not Refund.objects.exists()  # not mistaken for a dashboard refund
 
 
 def test_a_late_refund_razorpay_could_not_take_is_retried_by_reconcile(

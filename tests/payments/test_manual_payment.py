@@ -149,3 +149,21 @@ def test_an_unpaid_wire_order_expires_and_frees_its_seat(learner_client, cohort,
     assert outcomes["expired"] == 1
     assert Order.objects.get().state == "expired"
     assert SeatHold.objects.get().state in ("released", "expired")
+
+
+def test_a_wire_order_for_the_self_paced_pass_waits_as_long_as_a_seat_would(
+    learner_client, pass_product, billing, settings
+):
+    settings.MANUAL_PAYMENT_HOLD_HOURS = 72
+    billing.update({"currency": "USD", "billing_country": "US", "billing_state": ""})
+    learner_client.post("/checkout/self-paced-pass/", {**billing, "pay_with": "manual"})
+    order = Order.objects.get()
+    assert order.hold is None and order.amount_minor == 52_500
+
+    Order.objects.update(created_at=timezone.now() - timedelta(hours=5))
+    services.reconcile_open_orders(older_than_minutes=0)
+    assert Order.objects.get().state == "awaiting_manual"
+
+    Order.objects.update(created_at=timezone.now() - timedelta(hours=73))
+    services.reconcile_open_orders(older_than_minutes=0)
+    assert Order.objects.get().state == "expired"

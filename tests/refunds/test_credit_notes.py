@@ -40,3 +40,24 @@ def test_partial_refunds_get_a_credit_note_each(wire_paid, learner, admin_user):
     assert notes[first.reference].reason == "Goodwill for a cancelled session"
     assert notes[rest.reference].total_minor == order.amount_minor - 1_000_000
     assert sum(n.total_minor for n in notes.values()) == order.amount_minor
+
+
+def test_processed_email_carries_the_credit_note_pdf(
+    wire_paid, learner, admin_user, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from tests.invoicing.conftest import pdf_text
+
+    enrollment, order = wire_paid
+    refund = request_refund(enrollment_id=enrollment.pk, user=learner, now=ist(2022, 10, 3))
+    with django_capture_on_commit_callbacks(execute=True):
+        record_manual_refund(refund_id=refund.pk, bank_reference="UTR-8", admin_user=admin_user)
+    note = CreditNote.objects.get()
+    email = mail.outbox[-1]
+    assert f"Credit note {note.number} for this refund is attached" in email.body
+    [(filename, content, mimetype)] = email.attachments
+    assert (filename, mimetype) == (note.pdf_filename, "application/pdf")
+    text = pdf_text(content)
+    assert note.number in text
+    assert order.reference in text or Invoice.objects.get(order=order).number in text

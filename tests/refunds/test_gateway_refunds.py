@@ -282,3 +282,20 @@ def test_settling_by_hand_is_refused_when_razorpay_did_refund(
     assert refund.state == Refund.State.PROCESSED
     assert refund.manual_reference == ""
     assert order.amount_refunded_minor == order.amount_minor
+
+
+def test_the_scheduler_runs_the_retry_job(
+    bought, learner, razorpay_sandbox, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    enrollment, _, payment_id = bought
+    razorpay_sandbox.set_faults(api_errors={"refunds.create": {"status": 500, "times": 1}})
+    with django_capture_on_commit_callbacks(execute=True):
+        refund = request_refund(enrollment_id=enrollment.pk, user=learner)
+    Refund.objects.filter(pk=refund.pk).update(next_attempt_at=timezone.now())  # due now
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("run_scheduler", "--once")
+    refund.refresh_from_db()
+    assert refund.state == Refund.State.PROCESSED
+    assert len(_sandbox_refunds(razorpay_sandbox, payment_id)) == 1

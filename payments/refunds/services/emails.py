@@ -1,12 +1,16 @@
 """Emails about refunds, sent after commit."""
 
+import logging
+
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from ..models import Refund
 from ..money import format_money
+
+log = logging.getLogger("payments.refunds.services")
 
 
 def _email_learner(refund_id: int, what: str) -> None:
@@ -19,12 +23,28 @@ def _email_learner(refund_id: int, what: str) -> None:
         "processed": f"Your refund of {context['amount']} is on its way",
         "declined": f"Your refund request {refund.reference}",
     }
-    send_mail(
+    message = EmailMessage(
         subject=subjects[what],
-        message=render_to_string(f"refunds/email/learner_{what}.txt", context),
-        from_email=None,
-        recipient_list=[refund.order.billing_email or refund.order.user.email],
+        body=render_to_string(f"refunds/email/learner_{what}.txt", context),
+        to=[refund.order.billing_email or refund.order.user.email],
     )
+    if what == "processed" and context["credit_note"] is not None:
+        attachment = _credit_note_attachment(context["credit_note"])
+        if attachment:
+            message.attach(*attachment)
+    message.send()
+
+
+def _credit_note_attachment(note):
+    """(filename, PDF bytes, mime type), or None if the PDF cannot be made now (the learner
+    can still download it from the dashboard)."""
+    from payments.invoicing.pdf import ensure_pdf
+
+    try:
+        return (note.pdf_filename, ensure_pdf(note), "application/pdf")
+    except Exception:  # noqa: BLE001 - the email matters more than its attachment
+        log.exception("credit note %s not attached", note.number)
+        return None
 
 
 def _email_instructor(refund_id: int, what: str) -> None:
@@ -46,7 +66,10 @@ def _email_instructor(refund_id: int, what: str) -> None:
 
 
 def _email_context(refund: Refund) -> dict:
+    from payments.invoicing.models import CreditNote
+
     return {
+        "credit_note": CreditNote.objects.filter(refund_reference=refund.reference).first(),
         "refund": refund,
         "order": refund.order,
         "learner": refund.order.user,
