@@ -244,6 +244,9 @@ def order_detail(request, reference):
             and order.state in (Order.State.CREATED, Order.State.ATTEMPTED)
             and bool(order.razorpay_order_id)
             and (not order.hold_id or order.hold.is_live()),
+            "hold_lapsed": order.state in (Order.State.CREATED, Order.State.ATTEMPTED)
+            and order.hold_id is not None
+            and not order.hold.is_live(),
             "wire_details": settings.WIRE_TRANSFER_DETAILS,
             "paypal_details": settings.PAYPAL_DETAILS,
         },

@@ -84,3 +84,7 @@ def test_after_the_hold_expired_the_pay_page_sends_the_learner_back_to_checkout(
 
     assert response.status_code == 302
     assert response["Location"] == "/checkout/october-2022-seat/"
+    page = learner_client.get(f"/payments/orders/{order.reference}/").content.decode()
+    assert "has been released because no payment arrived in time" in page
+    assert 'href="/checkout/october-2022-seat/?cohort=october-2022"' in page
+    assert "Pay now" not in page
