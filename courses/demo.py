@@ -306,7 +306,21 @@ FAQS = [
 ]
 
 
-def _users():
+# The demo learner, the same everywhere in the demo (invoice, certificate, dashboard): the
+# learner-home step shows their class schedule in their own zone next to IST.
+LEARNER_PROFILE = {
+    "full_name": "Priya Nair",
+    "phone": "+91 98450 00000",
+    "country": "IN",
+    "state": "29",  # Karnataka
+    "billing_address": "21 Residency Road, Bengaluru, Karnataka 560025",
+    "time_zone": "Europe/London",
+}
+
+
+def demo_users():
+    """The admin and the demo learner, created here and only here, brought back to these
+    values on every run. Returns (admin, learner); later demo steps call this."""
     User = get_user_model()
     admin, _ = User.objects.get_or_create(
         email=ADMIN_EMAIL,
@@ -318,15 +332,13 @@ def _users():
     admin.save()
 
     learner, _ = User.objects.get_or_create(email=LEARNER_EMAIL)
-    learner.full_name = "Demo Learner"
-    learner.phone = "+91 98450 00000"
-    learner.country = "IN"
-    learner.state = "29"  # Karnataka
-    learner.billing_address = "21 Residency Road, Bengaluru, Karnataka 560025"
+    for field, value in LEARNER_PROFILE.items():
+        setattr(learner, field, value)
     learner.email_verified_at = learner.email_verified_at or timezone.now()
     learner.is_active = True
     learner.set_password(LEARNER_PASSWORD)
     learner.save()
+    return admin, learner
 
 
 def _features(product, texts):
@@ -338,7 +350,7 @@ def _features(product, texts):
 
 
 def load():
-    _users()
+    demo_users()
     instructor, _ = Instructor.objects.update_or_create(
         name="Arpit Bhayani",
         defaults={

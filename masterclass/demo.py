@@ -1,8 +1,9 @@
 """Demo data for the learner's home (`manage.py load_demo`, settings.DEMO_STEPS). Idempotent.
 
-Runs after the courses, cohorts, payments and mentorship steps. Makes sure the demo logins
-exist and gives the demo learner (learner@masterclass.local / masterclass-learner) a home
-with something in every section:
+Runs after the courses, cohorts and payments steps. Takes the demo logins from
+`courses.demo.demo_users()` (the one place they are made) and gives the demo learner
+(learner@masterclass.local / masterclass-learner, Priya Nair) a home with something in every
+section:
 - an alumnus seat in the August 2022 cohort: recordings of every cohort, and an issued
   certificate with its public verification page;
 - a paid seat in the next cohort: the class schedule in their zone (Europe/London) and IST,
@@ -19,13 +20,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from cohorts.models import Cohort, Enrollment, LiveSession
+from courses.demo import LEARNER_EMAIL, demo_users
 from courses.models import NewsletterSubscriber
-from masterclass.accounts.models import User
 from masterclass.learning import services
 from masterclass.learning.models import Certificate, FeedbackGiven, FeedbackResponse
-
-ADMIN_EMAIL, ADMIN_PASSWORD = "admin@masterclass.local", "masterclass-admin"
-LEARNER_EMAIL, LEARNER_PASSWORD = "learner@masterclass.local", "masterclass-learner"
 
 FEEDBACK_COMMENTS = [
     ("Walking through the failure modes one by one", "A little more time for questions"),
@@ -34,14 +32,6 @@ FEEDBACK_COMMENTS = [
     ("", "The second half felt rushed"),
     ("Real incidents as examples", ""),
 ]
-
-
-def _user(email, password, **defaults):
-    user, created = User.objects.get_or_create(email=email, defaults=defaults)
-    if created:
-        user.set_password(password)
-        user.save(update_fields=["password"])
-    return user
 
 
 def _confirmed_seat(user, cohort, confirmed_at):
@@ -131,24 +121,7 @@ def _alumni_feedback(cohort):
 @transaction.atomic
 def load():
     now = timezone.now()
-    admin = _user(
-        ADMIN_EMAIL,
-        ADMIN_PASSWORD,
-        full_name="Arpit (instructor)",
-        is_staff=True,
-        is_superuser=True,
-        email_verified_at=now,
-    )
-    learner = _user(
-        LEARNER_EMAIL,
-        LEARNER_PASSWORD,
-        full_name="Priya Nair",
-        phone="+919800000001",
-        state="29",
-        billing_address="4 Residency Road, Bengaluru 560025",
-        time_zone="Europe/London",
-        email_verified_at=now,
-    )
+    admin, learner = demo_users()  # the one place the demo logins are made
 
     august = Cohort.objects.filter(name="August 2022").order_by("pk").first()
     if august is None:
