@@ -97,6 +97,19 @@ def _on_waitlist(cohort: Cohort, email: str) -> bool:
     ).exists()
 
 
+def extend_hold(*, hold_id: int, until) -> None:
+    """Keep a live hold until `until` (a wire/PayPal buyer needs days, not minutes).
+
+    Lengthening a live hold never takes an extra seat, so the hold row's lock is enough; an
+    expired or ended hold is left as it is. Never shortens a hold.
+    """
+    with transaction.atomic():
+        hold = SeatHold.objects.select_for_update().get(pk=hold_id)
+        if hold.state == SeatHold.State.ACTIVE and hold.expires_at < until:
+            hold.expires_at = until
+            hold.save(update_fields=["expires_at"])
+
+
 def release_hold(*, hold_id: int, now=None) -> None:
     """Give a held seat back at once (checkout abandoned, or the order could not be created).
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cohorts import services as cohort_services
-from cohorts.models import Enrollment, SeatHold
+from cohorts.models import Enrollment
 from courses.models import Currency, Product
 
 from .. import gateway
@@ -133,7 +133,10 @@ def start_checkout(
         )
         if manual:
             if hold is not None:
-                _extend_hold(hold.pk, now + timedelta(hours=settings.MANUAL_PAYMENT_HOLD_HOURS))
+                cohort_services.extend_hold(
+                    hold_id=hold.pk,
+                    until=now + timedelta(hours=settings.MANUAL_PAYMENT_HOLD_HOURS),
+                )
             transaction.on_commit(lambda: send_manual_payment_instructions(order_id=order.pk))
     log.info("order %s created (%s, %s %s)", order.reference, channel, amount_minor, currency)
     if manual:
@@ -186,18 +189,6 @@ def _update_billing(order: Order, billing: dict) -> None:
             setattr(locked, field, billing.get(field) or "")
         locked.save(update_fields=[*BILLING_FIELDS, "updated_at"])
     order.refresh_from_db()
-
-
-def _extend_hold(hold_id: int, until) -> None:
-    """Keep a wire/PayPal buyer's seat longer than a card checkout's.
-
-    Lengthening a live hold never takes an extra seat, so the hold row's lock is enough.
-    """
-    with transaction.atomic():
-        hold = SeatHold.objects.select_for_update().get(pk=hold_id)
-        if hold.state == SeatHold.State.ACTIVE and hold.expires_at < until:
-            hold.expires_at = until
-            hold.save(update_fields=["expires_at"])
 
 
 def fail_order(*, order_id: int, reason: str, now=None) -> Order:
