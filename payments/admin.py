@@ -83,6 +83,7 @@ class OrderAdmin(admin.ModelAdmin):
         "paid_at",
         "last_checked_at",
         "mark_paid_link",
+        "refund_link",
     ]
     fieldsets = [
         (None, {"fields": ["reference", "user", "product", "cohort", "state", "amount"]}),
@@ -92,6 +93,7 @@ class OrderAdmin(admin.ModelAdmin):
                 "fields": [
                     "channel",
                     "mark_paid_link",
+                    "refund_link",
                     "razorpay_order_id",
                     "paid_with_payment_id",
                     "manual_reference",
@@ -143,6 +145,14 @@ class OrderAdmin(admin.ModelAdmin):
             return "-"
         url = reverse("admin:payments_order_mark_paid", args=[order.pk])
         return format_html('<a class="button" href="{}">Mark paid…</a>', url)
+
+    @admin.display(description="Refund")
+    def refund_link(self, order):
+        # The refunds desk (payments.refunds admin) does the work: full or partial, with a note.
+        if order.state != Order.State.PAID:
+            return "-"
+        url = reverse("admin:refunds_refund_new") + f"?order={order.reference}"
+        return format_html('<a class="button" href="{}">Refund this order…</a>', url)
 
     def get_urls(self):
         return [
