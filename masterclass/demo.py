@@ -8,7 +8,7 @@ section:
   certificate with its public verification page;
 - a paid seat in the next cohort: the class schedule in their zone (Europe/London) and IST,
   the refund deadline, and a GST invoice;
-- the newsletter, and (by re-running the mentorship demo) a booked and a past 1:1 call;
+- the newsletter (mentorship.demo.load, the step after this one, books their 1:1 calls);
 and gives the instructor anonymous feedback from August alumni to read in the admin.
 """
 
@@ -144,12 +144,6 @@ def load():
     )
     if upcoming is not None:
         _paid_order(_confirmed_seat(learner, upcoming, now), now)
-
-    # mentorship.demo.load ran before the demo learner had a seat; run it again (it is
-    # idempotent) so that they also have a booked and a past 1:1 call.
-    from mentorship import demo as mentorship_demo
-
-    mentorship_demo.load()
 
     NewsletterSubscriber.objects.update_or_create(
         email=learner.email, defaults={"confirmed_at": now, "unsubscribed_at": None}
