@@ -36,10 +36,6 @@ class CohortAdminForm(forms.ModelForm):
     the actions (services); the form may still move a cohort between draft, waitlist only and
     closed, which sells nothing."""
 
-    class Meta:
-        model = Cohort
-        fields = "__all__"
-
     def clean_admission_state(self):
         new = self.cleaned_data["admission_state"]
         old = self.instance.admission_state if self.instance.pk else None
@@ -127,6 +123,7 @@ class CohortAdmin(admin.ModelAdmin):
         # Only open_admissions sets the early-access window (with the waitlist emails).
         fields = list(super().get_readonly_fields(request, obj))
         return [*fields, "early_access_until"] if obj is not None else fields
+
     actions = [
         "open_admissions",
         "close_admissions",
