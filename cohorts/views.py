@@ -27,6 +27,8 @@ def join_waitlist(request, slug):
     except services.AlreadyOnWaitlist as already:
         messages.info(request, "You are already on this waitlist.")
         return redirect("cohorts:waitlist_status", token=already.entry.token)
+    except services.SeatsBusy as busy:
+        return _busy(request, busy, cohort)
     messages.success(request, f"You are on the waitlist for the {cohort.name} cohort.")
     return redirect("cohorts:waitlist_status", token=entry.token)
 
