@@ -192,6 +192,8 @@ SEAT_HOLD_MINUTES = env.int("SEAT_HOLD_MINUTES", default=15)
 WAITLIST_OFFER_HOURS = env.int("WAITLIST_OFFER_HOURS", default=48)
 # Default early-access window offered by the admin's "open admissions" action (0 = none).
 WAITLIST_EARLY_ACCESS_HOURS = env.int("WAITLIST_EARLY_ACCESS_HOURS", default=24)
+# Waitlist sign-ups from one client address per hour (each one emails the address given).
+WAITLIST_JOINS_PER_IP_PER_HOUR = env.int("WAITLIST_JOINS_PER_IP_PER_HOUR", default=20)
 
 # --- payments ------------------------------------------------------------------------------
 # Shown in Razorpay's checkout and on receipts.
