@@ -9,6 +9,16 @@ from django.shortcuts import render
 
 
 def _client_ip(request) -> str:
+    """The visitor's address. Behind TRUSTED_PROXY_COUNT proxies (a load balancer is 1),
+    REMOTE_ADDR is the proxy's, the same for everyone; the client is then the entry that many
+    places from the right of X-Forwarded-For (each proxy appends what it saw, so entries further
+    left are whatever the visitor chose to send)."""
+    hops = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if hops > 0 and forwarded:
+        addresses = [a.strip() for a in forwarded.split(",") if a.strip()]
+        if addresses:
+            return addresses[-min(hops, len(addresses))]
     return request.META.get("REMOTE_ADDR", "")
 
 

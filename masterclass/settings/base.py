@@ -186,6 +186,10 @@ CONTENT_REVISION_CHECK_SECONDS = env.int("CONTENT_REVISION_CHECK_SECONDS", defau
 # Seats left and admission states on the public pages may be this many seconds old (checkout
 # always counts seats under the cohort's lock); 0 reads them on every request.
 PUBLIC_SEATS_CACHE_SECONDS = env.int("PUBLIC_SEATS_CACHE_SECONDS", default=2)
+# Proxies in front of the site that append to X-Forwarded-For (a load balancer: 1). The form
+# throttles (masterclass.throttle) take the visitor's address from that header, not from
+# REMOTE_ADDR, which behind a proxy is the proxy's for everyone. 0: no proxy, header ignored.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # --- cohorts: seats and waitlists ---------------------------------------------------------
 SEAT_HOLD_MINUTES = env.int("SEAT_HOLD_MINUTES", default=15)
