@@ -155,7 +155,9 @@ class CohortAdmin(admin.ModelAdmin):
 
     @admin.display(description="Shown as")
     def public_state(self, cohort):
-        return selectors.public_state(cohort)
+        # From the list's annotations: no queries per row.
+        free = max(cohort.capacity - cohort.confirmed_count - cohort.held_count, 0)
+        return selectors.public_state(cohort, free_for_public=max(free - cohort.waiting_count, 0))
 
     # --- actions -------------------------------------------------------------------------
 

@@ -248,3 +248,26 @@ def test_a_draft_cohort_can_be_moved_to_waitlist_only_in_the_change_form(staff_c
     assert saved.status_code == 302
     draft.refresh_from_db()
     assert draft.admission_state == "waitlist"
+
+
+def _changelist_queries(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse(CHANGELIST))
+    assert page.status_code == 200
+    return len(queries), page.content.decode()
+
+
+def test_the_cohort_list_costs_the_same_queries_for_two_or_twelve_cohorts(staff_client):
+    first = [CohortFactory(capacity=2) for _ in range(2)]
+    fill(first[0], 2)
+    few, html = _changelist_queries(staff_client)
+    assert '<td class="field-public_state">full</td>' in html
+    assert '<td class="field-public_state">open</td>' in html
+    for _ in range(10):
+        wait(CohortFactory(capacity=2), "x@example.com")
+    many, html = _changelist_queries(staff_client)
+    assert html.count('<td class="field-public_state">') == 12
+    assert many == few
