@@ -415,6 +415,8 @@ def main() -> int:
         RAZORPAY_CHECKOUT_JS_URL=f"{sandbox_url}/v1/checkout.js",
         RAZORPAY_SANDBOX_WEBHOOK_URL=f"{base}/payments/razorpay/webhook/",
         DB_LOCK_TIMEOUT_MS=str(args.lock_timeout_ms),
+        # Every simulated buyer comes from 127.0.0.1; lift the per-address waitlist throttle.
+        WAITLIST_JOINS_PER_IP_PER_HOUR="1000000",
         LOG_LEVEL="ERROR",
         PYTHONWARNINGS="ignore",
         CONN_MAX_AGE="60",

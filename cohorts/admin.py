@@ -31,6 +31,23 @@ class OpenAdmissionsForm(forms.Form):
     )
 
 
+class CohortAdminForm(forms.ModelForm):
+    """Opening and closing admissions move seats and email people, so they happen only through
+    the actions (services); the form may still move a cohort between draft, waitlist only and
+    closed, which sells nothing."""
+
+    def clean_admission_state(self):
+        new = self.cleaned_data["admission_state"]
+        old = self.instance.admission_state if self.instance.pk else None
+        if old is not None and new != old and Cohort.AdmissionState.OPEN in (old, new):
+            action = "Open admissions" if new == Cohort.AdmissionState.OPEN else "Close admissions"
+            raise forms.ValidationError(
+                f"Use the “{action}” action on the cohorts list: it emails the waitlist "
+                "and moves held seats, which saving this form would not do."
+            )
+        return new
+
+
 def _csv_response(filename: str, header: list[str], rows) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -84,6 +101,7 @@ def _enrollment_rows(enrollments):
 
 @admin.register(Cohort)
 class CohortAdmin(admin.ModelAdmin):
+    form = CohortAdminForm
     list_display = [
         "name",
         "start_date",
@@ -100,6 +118,12 @@ class CohortAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["admissions_opened_at"]
     inlines = [LiveSessionInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only open_admissions sets the early-access window (with the waitlist emails).
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "early_access_until"] if obj is not None else fields
+
     actions = [
         "open_admissions",
         "close_admissions",
@@ -131,7 +155,9 @@ class CohortAdmin(admin.ModelAdmin):
 
     @admin.display(description="Shown as")
     def public_state(self, cohort):
-        return selectors.public_state(cohort)
+        # From the list's annotations: no queries per row.
+        free = max(cohort.capacity - cohort.confirmed_count - cohort.held_count, 0)
+        return selectors.public_state(cohort, free_for_public=max(free - cohort.waiting_count, 0))
 
     # --- actions -------------------------------------------------------------------------
 

@@ -81,18 +81,21 @@ def in_early_access(cohort: Cohort, *, now=None) -> bool:
     )
 
 
-def public_state(cohort: Cohort, *, now=None) -> str:
+def public_state(cohort: Cohort, *, now=None, free_for_public: int | None = None) -> str:
     """What a visitor is shown: "open", "early_access", "full", "waitlist" or "closed".
 
     "full" means nothing is free for the public (the waitlist may hold a claim on freed seats);
-    the page then offers the waitlist instead of checkout.
+    the page then offers the waitlist instead of checkout. A caller that already counted the
+    seats (the admin's list, from `cohorts_with_seat_figures`) passes `free_for_public`.
     """
     now = now or timezone.now()
     if cohort.admission_state == Cohort.AdmissionState.WAITLIST:
         return "waitlist"
     if cohort.admission_state != Cohort.AdmissionState.OPEN:
         return "closed"
-    if seat_count(cohort, now=now).free_for_public <= 0:
+    if free_for_public is None:
+        free_for_public = seat_count(cohort, now=now).free_for_public
+    if free_for_public <= 0:
         return "full"
     if in_early_access(cohort, now=now):
         return "early_access"

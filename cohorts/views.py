@@ -4,12 +4,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from masterclass.throttle import rate_limited
+
 from . import selectors, services
 from .forms import WaitlistForm
 from .models import Cohort, SeatHold, WaitlistEntry
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited(
+    key="waitlist",
+    limit=5,
+    window_seconds=3600,
+    field="email",
+    ip_limit_setting="WAITLIST_JOINS_PER_IP_PER_HOUR",
+)
 def join_waitlist(request, slug):
     cohort = get_object_or_404(Cohort.objects.exclude(admission_state="draft"), slug=slug)
     if request.method == "GET":
@@ -27,6 +36,8 @@ def join_waitlist(request, slug):
     except services.AlreadyOnWaitlist as already:
         messages.info(request, "You are already on this waitlist.")
         return redirect("cohorts:waitlist_status", token=already.entry.token)
+    except services.SeatsBusy as busy:
+        return _busy(request, busy, cohort)
     messages.success(request, f"You are on the waitlist for the {cohort.name} cohort.")
     return redirect("cohorts:waitlist_status", token=entry.token)
 

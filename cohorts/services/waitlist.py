@@ -35,39 +35,52 @@ def join_waitlist(*, cohort: Cohort, email: str, user=None, now=None) -> Waitlis
 
     Someone who left, or let an offer expire, joins again at the back of the line; someone who
     was told admissions opened but did not buy takes back their original place.
-    Lock: the waitlist entry (the unique (cohort, email) constraint settles racing joins).
-    Side effect: a confirmation email with their position and the leave link.
+    In an open cohort, seats free at that moment are offered to the line at once (the joiner
+    may get one), as `offer_free_seats` does.
+    Lock: the cohort row when it is open (else none), then the waitlist entry (the unique
+    (cohort, email) constraint settles racing joins).
+    Side effect: a confirmation email with their position and the leave link (and offer emails).
     """
     now = now or timezone.now()
     email = email.strip().lower()
     with transaction.atomic():
-        entry = WaitlistEntry.objects.select_for_update().filter(cohort=cohort, email=email).first()
-        if entry is None:
-            try:
-                with transaction.atomic():
-                    entry = WaitlistEntry.objects.create(
-                        cohort=cohort, email=email, user=user, created_at=now
-                    )
-            except IntegrityError as exc:
-                raise AlreadyOnWaitlist(
-                    WaitlistEntry.objects.get(cohort=cohort, email=email)
-                ) from exc
-        elif entry.state in (WaitlistEntry.State.LEFT, WaitlistEntry.State.OFFER_EXPIRED):
-            entry.state = WaitlistEntry.State.WAITING
-            entry.created_at = now
-            entry.priority = 0
-            entry.left_at = None
-            entry.user = entry.user or user
-            entry.save(update_fields=["state", "created_at", "priority", "left_at", "user"])
-        elif entry.state == WaitlistEntry.State.NOTIFIED:
-            entry.state = WaitlistEntry.State.WAITING
-            entry.user = entry.user or user
-            entry.save(update_fields=["state", "user"])
-        else:
-            raise AlreadyOnWaitlist(entry)
-        log.info("waitlist: %s joined for cohort %s", entry.pk, cohort.pk)
-        _enqueue("send_waitlist_joined_email", entry_id=entry.pk)
-        return entry
+        if cohort.admission_state != Cohort.AdmissionState.OPEN:
+            return _join(cohort, email=email, user=user, now=now)
+        # In an open cohort a free seat goes to the line at once (SeatsBusy if contended), so
+        # a joiner never waits behind a seat that is free but offered to nobody.
+        with locked_cohort(cohort.pk) as locked:
+            entry = _join(locked, email=email, user=user, now=now)
+            offer_free_seats_locked(locked, now=now)
+            entry.refresh_from_db()
+            return entry
+
+
+def _join(cohort: Cohort, *, email: str, user, now) -> WaitlistEntry:
+    entry = WaitlistEntry.objects.select_for_update().filter(cohort=cohort, email=email).first()
+    if entry is None:
+        try:
+            with transaction.atomic():
+                entry = WaitlistEntry.objects.create(
+                    cohort=cohort, email=email, user=user, created_at=now
+                )
+        except IntegrityError as exc:
+            raise AlreadyOnWaitlist(WaitlistEntry.objects.get(cohort=cohort, email=email)) from exc
+    elif entry.state in (WaitlistEntry.State.LEFT, WaitlistEntry.State.OFFER_EXPIRED):
+        entry.state = WaitlistEntry.State.WAITING
+        entry.created_at = now
+        entry.priority = 0
+        entry.left_at = None
+        entry.user = entry.user or user
+        entry.save(update_fields=["state", "created_at", "priority", "left_at", "user"])
+    elif entry.state == WaitlistEntry.State.NOTIFIED:
+        entry.state = WaitlistEntry.State.WAITING
+        entry.user = entry.user or user
+        entry.save(update_fields=["state", "user"])
+    else:
+        raise AlreadyOnWaitlist(entry)
+    log.info("waitlist: %s joined for cohort %s", entry.pk, cohort.pk)
+    _enqueue("send_waitlist_joined_email", entry_id=entry.pk)
+    return entry
 
 
 def leave_waitlist(*, token: str, now=None) -> WaitlistEntry:

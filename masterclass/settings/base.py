@@ -186,12 +186,18 @@ CONTENT_REVISION_CHECK_SECONDS = env.int("CONTENT_REVISION_CHECK_SECONDS", defau
 # Seats left and admission states on the public pages may be this many seconds old (checkout
 # always counts seats under the cohort's lock); 0 reads them on every request.
 PUBLIC_SEATS_CACHE_SECONDS = env.int("PUBLIC_SEATS_CACHE_SECONDS", default=2)
+# Proxies in front of the site that append to X-Forwarded-For (a load balancer: 1). The form
+# throttles (masterclass.throttle) take the visitor's address from that header, not from
+# REMOTE_ADDR, which behind a proxy is the proxy's for everyone. 0: no proxy, header ignored.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # --- cohorts: seats and waitlists ---------------------------------------------------------
 SEAT_HOLD_MINUTES = env.int("SEAT_HOLD_MINUTES", default=15)
 WAITLIST_OFFER_HOURS = env.int("WAITLIST_OFFER_HOURS", default=48)
 # Default early-access window offered by the admin's "open admissions" action (0 = none).
 WAITLIST_EARLY_ACCESS_HOURS = env.int("WAITLIST_EARLY_ACCESS_HOURS", default=24)
+# Waitlist sign-ups from one client address per hour (each one emails the address given).
+WAITLIST_JOINS_PER_IP_PER_HOUR = env.int("WAITLIST_JOINS_PER_IP_PER_HOUR", default=20)
 
 # --- payments ------------------------------------------------------------------------------
 # Shown in Razorpay's checkout and on receipts.

@@ -186,3 +186,88 @@ def test_releasing_a_hold_from_the_admin_passes_the_seat_to_the_waitlist(
     assert "1 hold(s) released." in page.content.decode()
     entry.refresh_from_db()
     assert entry.state == "offered"
+
+
+def _change_form_data(cohort, **changes):
+    data = {
+        "course": cohort.course_id,
+        "product": cohort.product_id,
+        "name": cohort.name,
+        "slug": cohort.slug,
+        "start_date": cohort.start_date.isoformat(),
+        "weeks": cohort.weeks,
+        "class_days": cohort.class_days,
+        "class_start_time": cohort.class_start_time.strftime("%H:%M"),
+        "class_end_time": cohort.class_end_time.strftime("%H:%M"),
+        "time_zone": cohort.time_zone,
+        "capacity": cohort.capacity,
+        "admission_state": cohort.admission_state,
+        "sessions-TOTAL_FORMS": 0,
+        "sessions-INITIAL_FORMS": 0,
+        "sessions-MIN_NUM_FORMS": 0,
+        "sessions-MAX_NUM_FORMS": 1000,
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_change_form_cannot_open_admissions_behind_the_waitlists_back(
+    staff_client, upcoming, django_capture_on_commit_callbacks
+):
+    wait(upcoming, "a@example.com")
+    url = reverse("admin:cohorts_cohort_change", args=[upcoming.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        page = staff_client.post(url, _change_form_data(upcoming, admission_state="open"))
+    assert page.status_code == 200  # the form re-renders
+    assert "Use the “Open admissions” action" in page.content.decode()
+    upcoming.refresh_from_db()
+    assert upcoming.admission_state == "waitlist"
+    assert mail.outbox == []
+    assert "early_access_until" not in page.context["adminform"].form.fields
+
+
+def test_the_change_form_cannot_close_an_open_cohort_but_edits_everything_else(
+    staff_client, small_cohort
+):
+    url = reverse("admin:cohorts_cohort_change", args=[small_cohort.pk])
+    refused = staff_client.post(url, _change_form_data(small_cohort, admission_state="closed"))
+    assert "Use the “Close admissions” action" in refused.content.decode()
+    small_cohort.refresh_from_db()
+    assert small_cohort.admission_state == "open"
+
+    saved = staff_client.post(url, _change_form_data(small_cohort, class_days="Sundays"))
+    assert saved.status_code == 302
+    small_cohort.refresh_from_db()
+    assert small_cohort.class_days == "Sundays"
+
+
+def test_a_draft_cohort_can_be_moved_to_waitlist_only_in_the_change_form(staff_client):
+    draft = CohortFactory(name="March 2023", slug="march-2023", admission_state="draft")
+    url = reverse("admin:cohorts_cohort_change", args=[draft.pk])
+    saved = staff_client.post(url, _change_form_data(draft, admission_state="waitlist"))
+    assert saved.status_code == 302
+    draft.refresh_from_db()
+    assert draft.admission_state == "waitlist"
+
+
+def _changelist_queries(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse(CHANGELIST))
+    assert page.status_code == 200
+    return len(queries), page.content.decode()
+
+
+def test_the_cohort_list_costs_the_same_queries_for_two_or_twelve_cohorts(staff_client):
+    first = [CohortFactory(capacity=2) for _ in range(2)]
+    fill(first[0], 2)
+    few, html = _changelist_queries(staff_client)
+    assert '<td class="field-public_state">full</td>' in html
+    assert '<td class="field-public_state">open</td>' in html
+    for _ in range(10):
+        wait(CohortFactory(capacity=2), "x@example.com")
+    many, html = _changelist_queries(staff_client)
+    assert html.count('<td class="field-public_state">') == 12
+    assert many == few

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from cohorts.models import Cohort, WaitlistEntry
+from cohorts.models import Cohort, SeatHold, WaitlistEntry
 from cohorts.selectors import public_state, seat_count
 from cohorts.services import (
     EarlyAccessOnly,
@@ -83,9 +83,11 @@ def test_joining_the_waitlist_during_early_access_grants_it(upcoming):
     upcoming.refresh_from_db()
     entry = join_waitlist(cohort=upcoming, email="late@example.com")
     user = UserFactory(email="late@example.com")
-    # A joiner during early access is in line (WAITING), so may buy.
-    assert hold_seat(cohort=upcoming, user=user).user == user
-    assert entry.state == WaitlistEntry.State.WAITING
+    # A joiner during early access is first in line for the free seats: one is offered to them
+    # at once, and checkout hands them that offer.
+    assert entry.state == WaitlistEntry.State.OFFERED
+    hold = hold_seat(cohort=upcoming, user=user)
+    assert (hold.user, hold.kind) == (user, SeatHold.Kind.WAITLIST_OFFER)
 
 
 def test_closing_admissions_stops_sales(upcoming, buyer):

@@ -96,3 +96,32 @@ def test_the_join_page_is_reachable_by_link(client, future_cohort):
 
 def test_an_unknown_token_is_a_404(client):
     assert client.get(reverse("cohorts:waitlist_status", args=["nope"])).status_code == 404
+
+
+def test_waitlist_sign_ups_from_one_address_are_throttled(
+    client, future_cohort, settings, django_capture_on_commit_callbacks
+):
+    """Each join emails the address typed in, so one client cannot mail the world."""
+    settings.WAITLIST_JOINS_PER_IP_PER_HOUR = 3
+    with django_capture_on_commit_callbacks(execute=True):
+        for i in range(3):
+            assert join(client, future_cohort, f"person{i}@example.com").status_code == 200
+        refused = client.post(
+            reverse("cohorts:join_waitlist", args=[future_cohort.slug]),
+            {"email": "person3@example.com"},
+        )
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "3600"
+    assert WaitlistEntry.objects.filter(cohort=future_cohort).count() == 3
+    assert len(mail.outbox) == 3
+
+
+def test_one_email_cannot_be_signed_up_over_and_over(client, future_cohort):
+    for _ in range(5):
+        join(client, future_cohort, "target@example.com")
+    refused = client.post(
+        reverse("cohorts:join_waitlist", args=[future_cohort.slug]),
+        {"email": "Target@example.com"},
+    )
+    assert refused.status_code == 429
+    assert WaitlistEntry.objects.filter(email="target@example.com").count() == 1

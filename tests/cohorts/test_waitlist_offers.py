@@ -177,3 +177,44 @@ def test_the_periodic_offer_job_catches_seats_freed_without_an_offer(full_with_l
     assert result.return_value == 1
     first.refresh_from_db()
     assert first.state == "offered"
+
+
+def test_joining_an_open_cohort_with_a_free_seat_gets_the_offer_at_once(
+    client, small_cohort, django_capture_on_commit_callbacks
+):
+    """The last seat during early access: a newcomer who joins the line is first in it, so the
+    seat is offered to them straight away instead of being kept from everyone until a job runs
+    (before, their own place in line made checkout tell them the cohort was full)."""
+    fill(small_cohort, 2)
+    small_cohort.early_access_until = timezone.now() + dt.timedelta(hours=24)
+    small_cohort.save(update_fields=["early_access_until"])
+    assert public_state(small_cohort) == "early_access"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(
+            reverse("cohorts:join_waitlist", args=[small_cohort.slug]),
+            {"email": "Newcomer@Example.com"},
+            follow=True,
+        )
+    assert "A seat is held for you until" in page.content.decode()
+    offer_mail = [m for m in mail.outbox if "/waitlist/offer/" in m.body]
+    assert [m.to for m in offer_mail] == [["newcomer@example.com"]]
+    assert public_state(small_cohort) == "full"
+
+    newcomer = UserFactory(email="newcomer@example.com")
+    hold = hold_seat(cohort=small_cohort, user=newcomer)
+    assert hold.kind == SeatHold.Kind.WAITLIST_OFFER
+    assert seat_count(small_cohort).taken == 3
+    confirm_seat(hold_id=hold.pk, product=small_cohort.product)
+    assert Enrollment.objects.filter(cohort=small_cohort, state="confirmed").count() == 3
+
+
+def test_joining_a_full_open_cohort_just_waits(client, full_with_line):
+    cohort, _, _ = full_with_line
+    page = client.post(
+        reverse("cohorts:join_waitlist", args=[cohort.slug]),
+        {"email": "third@example.com"},
+        follow=True,
+    )
+    assert "You are <strong>number 3</strong> in line" in page.content.decode()
+    assert not SeatHold.objects.filter(email="third@example.com").exists()
