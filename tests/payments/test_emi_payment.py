@@ -101,3 +101,25 @@ def test_the_invoice_prints_the_emi_tenure_and_bank(
         pdf.flush()
         text = subprocess.run(["pdftotext", pdf.name, "-"], capture_output=True, text=True).stdout
     assert "EMI 6 months, ICIC" in " ".join(text.split())
+
+
+def test_an_emi_payment_is_refunded_at_normal_speed(
+    razorpay_sandbox, learner_client, learner, cohort, billing, django_capture_on_commit_callbacks
+):
+    """Razorpay has no instant refunds for EMI: every refund we ask for is `speed: normal`."""
+    from payments.refunds.services import request_refund
+
+    _, order = start_checkout(learner_client, billing)
+    paid = razorpay_sandbox.pay(order_id=order.razorpay_order_id, method="emi", emi_tenure=6)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_callback(learner_client, paid)
+    order.refresh_from_db()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        request_refund(enrollment_id=order.enrollment_id, user=learner, reason="Plans changed")
+
+    refunds = list(razorpay_sandbox.state()["refunds"].values())
+    assert len(refunds) == 1
+    assert refunds[0]["payment_id"] == paid["razorpay_payment_id"]
+    assert refunds[0]["amount"] == order.amount_minor
+    assert refunds[0]["speed_requested"] == "normal"
