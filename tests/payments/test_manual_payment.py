@@ -167,3 +167,59 @@ def test_a_wire_order_for_the_self_paced_pass_waits_as_long_as_a_seat_would(
     Order.objects.update(created_at=timezone.now() - timedelta(hours=73))
     services.reconcile_open_orders(older_than_minutes=0)
     assert Order.objects.get().state == "expired"
+
+
+def test_the_instructor_finds_wire_orders_and_sees_what_to_check_before_marking_paid(
+    learner_client, admin_client, cohort, billing
+):
+    _start_manual(learner_client, billing)
+    order = Order.objects.get()
+
+    listing = admin_client.get("/admin/payments/order/?state__exact=awaiting_manual")
+    page = listing.content.decode()
+    assert order.reference in page
+    assert f'href="/admin/payments/order/{order.pk}/mark-paid/"' in page
+
+    form = admin_client.get(f"/admin/payments/order/{order.pk}/mark-paid/").content.decode()
+    assert "price <strong>$549</strong>" in form
+    assert "Asha Rao &lt;asha@example.com&gt;" in form
+    assert "The seat is held until" in form
+    assert 'name="amount_received" value="549"' in form  # prefilled with the price
+
+    SeatHold.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    lapsed = admin_client.get(f"/admin/payments/order/{order.pk}/mark-paid/").content.decode()
+    assert "The seat hold has lapsed." in lapsed
+
+
+def test_marking_paid_with_less_than_the_price_confirms_and_says_how_much_was_short(
+    learner_client, admin_client, cohort, billing
+):
+    _start_manual(learner_client, billing)
+    order = Order.objects.get()
+
+    response = admin_client.post(
+        f"/admin/payments/order/{order.pk}/mark-paid/",
+        {"reference": "PAYPAL-9XK2", "amount_received": "530.25"},
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert f"Order {order.reference} is paid and the enrollment confirmed." in page
+    assert "$530.25 was received for a price of $549 ($18.75 short)." in page
+    assert Order.objects.get().state == "paid"
+
+
+def test_a_paid_or_card_order_cannot_be_marked_paid_again(
+    learner_client, admin_client, cohort, billing
+):
+    from tests.factories import OrderFactory
+
+    card_order = OrderFactory(channel="razorpay", state="created")
+
+    response = admin_client.get(f"/admin/payments/order/{card_order.pk}/mark-paid/", follow=True)
+
+    assert "only unpaid wire transfer / PayPal orders can be marked paid" in (
+        response.content.decode()
+    )
+    assert Order.objects.get(pk=card_order.pk).state == "created"
+    assert 'name="amount_received"' not in response.content.decode()
