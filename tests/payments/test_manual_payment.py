@@ -223,3 +223,25 @@ def test_a_paid_or_card_order_cannot_be_marked_paid_again(
     )
     assert Order.objects.get(pk=card_order.pk).state == "created"
     assert 'name="amount_received"' not in response.content.decode()
+
+
+def test_a_mail_server_that_is_down_does_not_break_the_wire_checkout(
+    learner_client, cohort, billing, settings, django_capture_on_commit_callbacks
+):
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed_port = sock.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed_port, 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _start_manual(learner_client, billing)
+
+    order = Order.objects.get()
+    assert response.status_code == 302
+    assert order.state == "awaiting_manual"
+    page = learner_client.get(response["Location"]).content.decode()
+    assert "waiting for your wire transfer or PayPal payment" in page
+    assert settings.PAYPAL_DETAILS in page
