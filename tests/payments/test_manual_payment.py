@@ -245,3 +245,26 @@ def test_a_mail_server_that_is_down_does_not_break_the_wire_checkout(
     page = learner_client.get(response["Location"]).content.decode()
     assert "waiting for your wire transfer or PayPal payment" in page
     assert settings.PAYPAL_DETAILS in page
+
+
+def test_a_wire_payment_that_arrives_after_the_order_expired_still_buys_a_free_seat(
+    learner_client, admin_client, cohort, billing, django_capture_on_commit_callbacks
+):
+    _start_manual(learner_client, billing)
+    SeatHold.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    services.reconcile_open_orders(older_than_minutes=0)
+    order = Order.objects.get()
+    assert order.state == "expired"
+
+    page = admin_client.get(f"/admin/payments/order/{order.pk}/mark-paid/").content.decode()
+    assert "The seat hold has lapsed." in page
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            f"/admin/payments/order/{order.pk}/mark-paid/",
+            {"reference": "WIRE-LATE-1", "amount_received": "549"},
+        )
+
+    order.refresh_from_db()
+    assert order.state == "paid"
+    assert Enrollment.objects.get(user=order.user).state == "confirmed"
+    assert len([m for m in mail.outbox if m.subject.startswith("Payment received")]) == 1
