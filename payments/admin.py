@@ -53,6 +53,7 @@ class OrderAdmin(admin.ModelAdmin):
         "auto_refund_status",
         "created_at",
         "paid_at",
+        "mark_paid_link",
     ]
     list_filter = ["state", "channel", "currency", "auto_refund_status", "product", "cohort"]
     search_fields = ["reference", "user__email", "billing_name", "razorpay_order_id"]
@@ -166,10 +167,21 @@ class OrderAdmin(admin.ModelAdmin):
 
     def mark_paid_view(self, request, order_id):
         """Record a wire/PayPal payment: reference + amount received, then confirm the order."""
-        order = get_object_or_404(Order, pk=order_id)
+        order = get_object_or_404(
+            Order.objects.select_related("user", "product", "cohort", "hold"), pk=order_id
+        )
         if not self.has_change_permission(request, order):
             raise PermissionDenied
-        form = ManualPaymentForm(request.POST or None)
+        if order.channel != Order.Channel.MANUAL or order.is_paid:
+            self.message_user(
+                request,
+                f"Order {order.reference} is {order.get_state_display().lower()}: "
+                "only unpaid wire transfer / PayPal orders can be marked paid.",
+                messages.WARNING,
+            )
+            return redirect("admin:payments_order_change", order.pk)
+        initial = {"amount_received": Decimal(order.amount_minor) / 100}
+        form = ManualPaymentForm(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
             received = int(
                 (form.cleaned_data["amount_received"] * 100).quantize(
@@ -186,8 +198,18 @@ class OrderAdmin(admin.ModelAdmin):
             except services.ManualPaymentError as exc:
                 form.add_error(None, str(exc))
             else:
+                note = ""
+                if received != order.amount_minor:
+                    difference = format_money(abs(order.amount_minor - received), order.currency)
+                    note = (
+                        f" {format_money(received, order.currency)} was received for a price of "
+                        f"{format_money(order.amount_minor, order.currency)} ({difference} "
+                        f"{'short' if received < order.amount_minor else 'over'})."
+                    )
                 self.message_user(
-                    request, f"Order {order.reference} is paid and the enrollment confirmed."
+                    request,
+                    f"Order {order.reference} is paid and the enrollment confirmed.{note}",
+                    messages.WARNING if note else messages.SUCCESS,
                 )
                 return redirect("admin:payments_order_change", order.pk)
         context = {
@@ -196,6 +218,8 @@ class OrderAdmin(admin.ModelAdmin):
             "order": order,
             "form": form,
             "amount": format_money(order.amount_minor, order.currency),
+            "hold": order.hold if order.hold_id else None,
+            "hold_live": bool(order.hold_id and order.hold.is_live()),
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/payments/order/mark_paid.html", context)

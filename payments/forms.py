@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 
 from courses.models import Currency
@@ -87,7 +89,7 @@ class ManualPaymentForm(forms.Form):
     )
     amount_received = forms.DecimalField(
         label="Amount received",
-        min_value=0.01,
+        min_value=Decimal("0.01"),
         decimal_places=2,
         max_digits=12,
         help_text="In the order's currency, e.g. 549.00 (after any bank or PayPal fees).",

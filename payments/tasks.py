@@ -36,3 +36,10 @@ def send_late_payment_email_task(*, order_id: int) -> None:
     from .services.confirmation import send_late_payment_email
 
     send_late_payment_email(order_id=order_id)
+
+
+@task()
+def send_manual_payment_instructions_task(*, order_id: int) -> None:
+    """The wire/PayPal details: a mail server that is down fails this task (retried by the
+    worker's operator), never the learner's checkout, whose order page shows the same details."""
+    services.send_manual_payment_instructions(order_id=order_id)

@@ -132,7 +132,12 @@ def checkout(request, slug):
         form.add_error(None, str(exc))
         return _checkout_form(request, product, form, status=503, cohort=chosen)
     except services.ProductUnavailable as exc:
-        return _unavailable(request, product, str(exc), exc.cohort, status=409)
+        # A learner who already owns it is sent to the dashboard, not offered the waitlist.
+        now_problem = _sale_problem(product, request.user, chosen)
+        offer_waitlist = now_problem[2] if now_problem else True
+        return _unavailable(
+            request, product, str(exc), exc.cohort, status=409, offer_waitlist=offer_waitlist
+        )
     except services.CheckoutError as exc:
         form.add_error(None, str(exc))
         return _checkout_form(request, product, form, status=400, cohort=chosen)

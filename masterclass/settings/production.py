@@ -3,7 +3,14 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import RAZORPAY_API_BASE_URL, RAZORPAY_CHECKOUT_JS_URL, env
+from .base import (
+    RAZORPAY_API_BASE_URL,
+    RAZORPAY_CHECKOUT_JS_URL,
+    RAZORPAY_KEY_ID,
+    RAZORPAY_KEY_SECRET,
+    RAZORPAY_WEBHOOK_SECRET,
+    env,
+)
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -38,7 +45,15 @@ STORAGES = {
 
 
 def _is_sandbox(url: str) -> bool:
-    return "razorpay.com" not in url
+    # Only HTTPS on razorpay.com itself counts: "http://127.0.0.1:8765/razorpay.com/v1" or
+    # "https://razorpay.com.example.net" must not pass for Razorpay.
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return not (
+        parts.scheme == "https" and (host == "razorpay.com" or host.endswith(".razorpay.com"))
+    )
 
 
 if _is_sandbox(RAZORPAY_API_BASE_URL) or _is_sandbox(RAZORPAY_CHECKOUT_JS_URL):
@@ -47,4 +62,18 @@ if _is_sandbox(RAZORPAY_API_BASE_URL) or _is_sandbox(RAZORPAY_CHECKOUT_JS_URL):
         "Production settings refuse the Razorpay sandbox: set RAZORPAY_API_BASE_URL to "
         "https://api.razorpay.com/v1 and RAZORPAY_CHECKOUT_JS_URL to "
         "https://checkout.razorpay.com/v1/checkout.js"
+    )
+
+# The sandbox's keys are in base.py's defaults and in this repository: a site using them would
+# accept webhooks forged by anyone who has read the code.
+_SANDBOX_KEYS = {
+    "RAZORPAY_KEY_ID": RAZORPAY_KEY_ID.startswith("rzp_test_sandbox"),
+    "RAZORPAY_KEY_SECRET": RAZORPAY_KEY_SECRET in ("", "sandbox-secret-not-for-production"),
+    "RAZORPAY_WEBHOOK_SECRET": RAZORPAY_WEBHOOK_SECRET in ("", "sandbox-webhook-secret"),
+}
+if any(_SANDBOX_KEYS.values()):
+    raise ImproperlyConfigured(
+        "Production settings refuse the Razorpay sandbox's keys: set "
+        + ", ".join(name for name, bad in _SANDBOX_KEYS.items() if bad)
+        + " from your Razorpay dashboard."
     )

@@ -242,6 +242,7 @@ class Invoice(_Document):
     payment_reference = models.CharField(max_length=100, blank=True)
     payment_method = models.CharField(max_length=20, blank=True)
     emi_tenure_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    emi_bank = models.CharField(max_length=40, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -96,9 +96,9 @@ def _line_description(order) -> str:
     return text
 
 
-def _payment_reference(order) -> tuple[str, str, int | None]:
+def _payment_reference(order) -> tuple[str, str, int | None, str]:
     if order.channel == Order.Channel.MANUAL:
-        return order.manual_reference, "manual", None
+        return order.manual_reference, "manual", None, ""
     payments = order.payments.all()
     paid_with = order.paid_with_payment_id
     if paid_with:  # the payment that confirmed the order, when payments recorded it
@@ -115,8 +115,9 @@ def _payment_reference(order) -> tuple[str, str, int | None]:
         .first()
     )
     if payment is None:
-        return "", "", None
-    return payment.gateway_payment_id, payment.method, payment.emi_tenure_months
+        return "", "", None, ""
+    emi_bank = payment.emi_bank if payment.method == "emi" else ""
+    return payment.gateway_payment_id, payment.method, payment.emi_tenure_months, emi_bank
 
 
 def _buyer_gstin(order) -> str:
@@ -198,7 +199,7 @@ def issue_invoice(*, order, now=None) -> Invoice:
             total_minor=order.amount_minor, gst_rate=seller.gst_rate, treatment=supply["treatment"]
         )
         rate, rate_source = exchange_rate_on(order.currency, issued_on)
-        payment_id, method, emi_months = _payment_reference(order)
+        payment_id, method, emi_months, emi_bank = _payment_reference(order)
         country = order.billing_country or INDIA
 
         sequence = take_number(series=DocumentCounter.Series.INVOICE, financial_year=financial_year)
@@ -262,6 +263,7 @@ def issue_invoice(*, order, now=None) -> Invoice:
             payment_reference=payment_id,
             payment_method=method,
             emi_tenure_months=emi_months,
+            emi_bank=emi_bank,
             paid_at=order.paid_at or issued_at,
         )
         logger.info("Issued invoice %s for order %s", invoice.number, order.reference)

@@ -137,7 +137,14 @@ def start_checkout(
                     hold_id=hold.pk,
                     until=now + timedelta(hours=settings.MANUAL_PAYMENT_HOLD_HOURS),
                 )
-            transaction.on_commit(lambda: send_manual_payment_instructions(order_id=order.pk))
+            order_id = order.pk
+
+            def email_instructions():
+                from ..tasks import send_manual_payment_instructions_task
+
+                send_manual_payment_instructions_task.enqueue(order_id=order_id)
+
+            transaction.on_commit(email_instructions)
     log.info("order %s created (%s, %s %s)", order.reference, channel, amount_minor, currency)
     if manual:
         return order

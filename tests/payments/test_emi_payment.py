@@ -72,3 +72,54 @@ def test_the_pricing_cards_show_emi_from_for_rupee_prices(razorpay_sandbox, clie
     assert "No-cost EMI" in page
     usd = client.get("/?currency=USD").content.decode()
     assert '<details class="emi-line" data-currency="INR" hidden>' in usd
+
+
+def test_the_invoice_prints_the_emi_tenure_and_bank(
+    razorpay_sandbox, learner_client, cohort, billing, django_capture_on_commit_callbacks
+):
+    import subprocess
+    import tempfile
+
+    from payments.invoicing.models import Invoice
+
+    _, order = start_checkout(learner_client, billing)
+    paid = razorpay_sandbox.pay(
+        order_id=order.razorpay_order_id, method="emi", emi_tenure=6, bank="ICIC"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        post_callback(learner_client, paid)
+
+    payment = Payment.objects.get()
+    assert (payment.emi_tenure_months, payment.emi_bank) == (6, "ICIC")
+    invoice = Invoice.objects.get(order=order)
+    assert (invoice.emi_tenure_months, invoice.emi_bank) == (6, "ICIC")
+    (email,) = [m for m in mail.outbox if m.subject.startswith("Payment received")]
+    (_, content, mimetype) = email.attachments[0]
+    assert mimetype == "application/pdf"
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
+        pdf.write(content)
+        pdf.flush()
+        text = subprocess.run(["pdftotext", pdf.name, "-"], capture_output=True, text=True).stdout
+    assert "EMI 6 months, ICIC" in " ".join(text.split())
+
+
+def test_an_emi_payment_is_refunded_at_normal_speed(
+    razorpay_sandbox, learner_client, learner, cohort, billing, django_capture_on_commit_callbacks
+):
+    """Razorpay has no instant refunds for EMI: every refund we ask for is `speed: normal`."""
+    from payments.refunds.services import request_refund
+
+    _, order = start_checkout(learner_client, billing)
+    paid = razorpay_sandbox.pay(order_id=order.razorpay_order_id, method="emi", emi_tenure=6)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_callback(learner_client, paid)
+    order.refresh_from_db()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        request_refund(enrollment_id=order.enrollment_id, user=learner, reason="Plans changed")
+
+    refunds = list(razorpay_sandbox.state()["refunds"].values())
+    assert len(refunds) == 1
+    assert refunds[0]["payment_id"] == paid["razorpay_payment_id"]
+    assert refunds[0]["amount"] == order.amount_minor
+    assert refunds[0]["speed_requested"] == "normal"

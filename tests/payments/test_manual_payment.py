@@ -167,3 +167,104 @@ def test_a_wire_order_for_the_self_paced_pass_waits_as_long_as_a_seat_would(
     Order.objects.update(created_at=timezone.now() - timedelta(hours=73))
     services.reconcile_open_orders(older_than_minutes=0)
     assert Order.objects.get().state == "expired"
+
+
+def test_the_instructor_finds_wire_orders_and_sees_what_to_check_before_marking_paid(
+    learner_client, admin_client, cohort, billing
+):
+    _start_manual(learner_client, billing)
+    order = Order.objects.get()
+
+    listing = admin_client.get("/admin/payments/order/?state__exact=awaiting_manual")
+    page = listing.content.decode()
+    assert order.reference in page
+    assert f'href="/admin/payments/order/{order.pk}/mark-paid/"' in page
+
+    form = admin_client.get(f"/admin/payments/order/{order.pk}/mark-paid/").content.decode()
+    assert "price <strong>$549</strong>" in form
+    assert "Asha Rao &lt;asha@example.com&gt;" in form
+    assert "The seat is held until" in form
+    assert 'name="amount_received" value="549"' in form  # prefilled with the price
+
+    SeatHold.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    lapsed = admin_client.get(f"/admin/payments/order/{order.pk}/mark-paid/").content.decode()
+    assert "The seat hold has lapsed." in lapsed
+
+
+def test_marking_paid_with_less_than_the_price_confirms_and_says_how_much_was_short(
+    learner_client, admin_client, cohort, billing
+):
+    _start_manual(learner_client, billing)
+    order = Order.objects.get()
+
+    response = admin_client.post(
+        f"/admin/payments/order/{order.pk}/mark-paid/",
+        {"reference": "PAYPAL-9XK2", "amount_received": "530.25"},
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert f"Order {order.reference} is paid and the enrollment confirmed." in page
+    assert "$530.25 was received for a price of $549 ($18.75 short)." in page
+    assert Order.objects.get().state == "paid"
+
+
+def test_a_paid_or_card_order_cannot_be_marked_paid_again(
+    learner_client, admin_client, cohort, billing
+):
+    from tests.factories import OrderFactory
+
+    card_order = OrderFactory(channel="razorpay", state="created")
+
+    response = admin_client.get(f"/admin/payments/order/{card_order.pk}/mark-paid/", follow=True)
+
+    assert "only unpaid wire transfer / PayPal orders can be marked paid" in (
+        response.content.decode()
+    )
+    assert Order.objects.get(pk=card_order.pk).state == "created"
+    assert 'name="amount_received"' not in response.content.decode()
+
+
+def test_a_mail_server_that_is_down_does_not_break_the_wire_checkout(
+    learner_client, cohort, billing, settings, django_capture_on_commit_callbacks
+):
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed_port = sock.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed_port, 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _start_manual(learner_client, billing)
+
+    order = Order.objects.get()
+    assert response.status_code == 302
+    assert order.state == "awaiting_manual"
+    page = learner_client.get(response["Location"]).content.decode()
+    assert "waiting for your wire transfer or PayPal payment" in page
+    assert settings.PAYPAL_DETAILS in page
+
+
+def test_a_wire_payment_that_arrives_after_the_order_expired_still_buys_a_free_seat(
+    learner_client, admin_client, cohort, billing, django_capture_on_commit_callbacks
+):
+    _start_manual(learner_client, billing)
+    SeatHold.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    services.reconcile_open_orders(older_than_minutes=0)
+    order = Order.objects.get()
+    assert order.state == "expired"
+
+    page = admin_client.get(f"/admin/payments/order/{order.pk}/mark-paid/").content.decode()
+    assert "The seat hold has lapsed." in page
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            f"/admin/payments/order/{order.pk}/mark-paid/",
+            {"reference": "WIRE-LATE-1", "amount_received": "549"},
+        )
+
+    order.refresh_from_db()
+    assert order.state == "paid"
+    assert Enrollment.objects.get(user=order.user).state == "confirmed"
+    assert len([m for m in mail.outbox if m.subject.startswith("Payment received")]) == 1

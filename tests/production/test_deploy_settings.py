@@ -18,6 +18,9 @@ def _production_env(**overrides):
         ALLOWED_HOSTS="masterclass.example.com",
         RAZORPAY_API_BASE_URL="https://api.razorpay.com/v1",
         RAZORPAY_CHECKOUT_JS_URL="https://checkout.razorpay.com/v1/checkout.js",
+        RAZORPAY_KEY_ID="rzp_live_" + secrets.token_hex(7),
+        RAZORPAY_KEY_SECRET=secrets.token_urlsafe(18),
+        RAZORPAY_WEBHOOK_SECRET=secrets.token_urlsafe(18),
     )
     env.update(overrides)
     return env
