@@ -84,7 +84,8 @@ def test_dashboard_section_shows_used_left_and_valid_until(
     valid_until = (now + dt.timedelta(days=60)).astimezone(dt.timezone(dt.timedelta(hours=5.5)))
     assert "1 of 3" in page  # used
     assert '<td data-label="Left">2</td>' in page
-    assert valid_until.strftime("%-d %b %Y") in page
+    # Calls must start before this instant, so the time is shown, not only the day.
+    assert f'<td data-label="Valid until">{valid_until:%-d %b %Y, %H:%M}</td>' in page
 
 
 def test_dashboard_summary_takes_two_queries(learner, seat, django_assert_num_queries):

@@ -135,3 +135,31 @@ def test_admin_can_end_the_enrollment_with_a_partial_refund(
         )
     enrollment.refresh_from_db()
     assert enrollment.state == Enrollment.State.REFUNDED
+
+
+def test_a_pass_refunded_by_the_instructor_ends_access_and_the_email_names_the_pass(
+    learner, admin_user, django_capture_on_commit_callbacks
+):
+    from payments.models import Order
+    from tests.factories import SelfPacedProductFactory
+
+    from .conftest import paid_enrollment
+
+    enrollment, order = paid_enrollment(
+        product=SelfPacedProductFactory(name="Self-paced recordings pass"),
+        user=learner,
+        channel=Order.Channel.MANUAL,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        refund_from_admin(
+            order_id=order.pk,
+            admin_user=admin_user,
+            note="Goodwill, outside the policy",
+            bank_reference="UTR-PASS",
+        )
+    enrollment.refresh_from_db()
+    assert enrollment.state == Enrollment.State.REFUNDED
+    body = mail.outbox[-1].body
+    assert mail.outbox[-1].to == [learner.email]
+    assert "Your enrollment has ended: your Self-paced recordings pass, your upcoming" in body
+    assert "seat" not in body

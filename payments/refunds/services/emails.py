@@ -4,6 +4,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMessage, send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -11,6 +12,28 @@ from ..models import Refund
 from ..money import format_money
 
 log = logging.getLogger("payments.refunds.services")
+
+
+def queue_email(refund_id: int, to: str, what: str) -> None:
+    """After commit, queue an email about a refund for the worker (`to`: "learner" or
+    "instructor"). Sending it there, not in the after-commit hook, means a mail server outage
+    neither turns the page or webhook that made the change into an error nor stops the
+    after-commit work queued behind it (sending the refund to Razorpay)."""
+
+    def enqueue():
+        from ..tasks import send_refund_email
+
+        send_refund_email.enqueue(refund_id=refund_id, to=to, what=what)
+
+    transaction.on_commit(enqueue)
+
+
+def send_email(*, refund_id: int, to: str, what: str) -> None:
+    """Send one queued email now (the worker's side of `queue_email`)."""
+    if to == "learner":
+        _email_learner(refund_id, what)
+    else:
+        _email_instructor(refund_id, what)
 
 
 def _email_learner(refund_id: int, what: str) -> None:

@@ -12,13 +12,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from payments import gateway
 from payments.models import Order, Payment
 
 from ..models import Refund
-from .emails import _email_instructor
+from .emails import queue_email
 from .ledger import _locked_refund, _mark_processed, _record
 
 log = logging.getLogger("payments.refunds.services")
@@ -134,7 +135,7 @@ def _record_failure(refund_id: int, kind: str, error: str, now=None) -> Refund:
         )
         _record(refund, "failed", source="worker", detail=error)
         if not retry:
-            transaction.on_commit(lambda: _email_instructor(refund.pk, "failed"))
+            queue_email(refund.pk, "instructor", "failed")
         return refund
 
 
@@ -330,15 +331,21 @@ def _dashboard_refund(order: Order, payment: Payment, refund_entity: dict, now) 
 
 
 def retry_failed_refunds(*, now=None) -> int:
-    """The worker's pass: re-send failed refunds whose retry time has come, and ask Razorpay
-    about refunds processing for longer than REFUNDS_RECONCILE_MINUTES (a lost webhook).
-    Returns how many refunds it looked at."""
+    """The worker's pass: re-send failed refunds whose retry time has come, send approved
+    refunds still waiting in "requested" after REFUNDS_RETRY_MINUTES (their queued job was
+    lost), and ask Razorpay about refunds processing for longer than
+    REFUNDS_RECONCILE_MINUTES (a lost webhook). Returns how many refunds it looked at.
+    `process_refund` claims each under its lock, so a job that does turn up late is harmless.
+    """
     now = now or timezone.now()
     due = list(
         Refund.objects.filter(
-            state=Refund.State.FAILED,
+            Q(state=Refund.State.FAILED, next_attempt_at__lte=now)
+            | Q(
+                state=Refund.State.REQUESTED,
+                approved_at__lte=now - timedelta(minutes=settings.REFUNDS_RETRY_MINUTES),
+            ),
             channel=Refund.Channel.RAZORPAY,
-            next_attempt_at__lte=now,
         )
         .exclude(origin=Refund.Origin.GATEWAY)
         .values_list("pk", flat=True)[:100]

@@ -17,7 +17,7 @@ from cohorts.models import Enrollment
 from payments.models import Order, Payment
 
 from ..models import Refund, RefundEvent
-from .emails import _email_instructor, _email_learner
+from .emails import queue_email
 
 log = logging.getLogger("payments.refunds.services")
 
@@ -130,7 +130,7 @@ def _mark_processed(refund: Refund, order: Order, *, now, source: str) -> None:
     order.save(update_fields=fields)
     if (refund.ends_enrollment or fully_refunded) and order.enrollment_id:
         _end_enrollment(refund, order)
-    transaction.on_commit(lambda: _email_learner(refund.pk, "processed"))
+    queue_email(refund.pk, "learner", "processed")
 
 
 def _issue_credit_note(refund: Refund, order: Order, *, source: str) -> None:
@@ -156,7 +156,7 @@ def _issue_credit_note(refund: Refund, order: Order, *, source: str) -> None:
     except invoicing.InvoicingError as exc:
         log.exception("no credit note for refund %s", refund.reference)
         _record(refund, "credit note failed", source=source, detail=str(exc))
-        transaction.on_commit(lambda: _email_instructor(refund.pk, "credit_note_failed"))
+        queue_email(refund.pk, "instructor", "credit_note_failed")
         return
     _record(refund, "credit note issued", source=source, detail=getattr(note, "number", ""))
 

@@ -12,7 +12,7 @@ from payments.models import Order
 from ..models import Refund
 from ..money import format_money
 from ..policy import refund_eligibility
-from .emails import _email_instructor, _email_learner
+from .emails import queue_email
 from .errors import InvalidRefundState, OverRefund, RefundError, RefundRefused
 from .gateway_sync import _find_at_gateway, _record_gateway_answer
 from .ledger import (
@@ -89,11 +89,11 @@ def request_refund(*, enrollment_id: int, user, reason: str = "", now=None) -> R
             actor=user,
             detail="approved by the refund policy" if auto else "waiting for approval",
         )
-        transaction.on_commit(lambda: _email_learner(refund.pk, "requested"))
+        queue_email(refund.pk, "learner", "requested")
         if auto:
             _queue_processing(refund)
         else:
-            transaction.on_commit(lambda: _email_instructor(refund.pk, "awaiting_approval"))
+            queue_email(refund.pk, "instructor", "awaiting_approval")
         return refund
 
 
@@ -208,7 +208,7 @@ def decline_refund(*, refund_id: int, admin_user, note: str = "", now=None) -> R
         )
         _record(refund, "declined", source="admin", actor=admin_user, detail=note)
         if refund.origin == Refund.Origin.LEARNER:
-            transaction.on_commit(lambda: _email_learner(refund.pk, "declined"))
+            queue_email(refund.pk, "learner", "declined")
         return refund
 
 
