@@ -20,6 +20,8 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
+# A Python repr or template syntax leaking into a page.
+DEBRIS = re.compile(r"object at 0x|<bound method|\{\{|\{%|\b[A-Z][A-Za-z]+Row\(|QuerySet \[")
 ADMIN_EMAIL = "admin@masterclass.local"
 FINANCE_EMAIL = "finance@masterclass.local"
 
@@ -156,6 +158,8 @@ def test_superuser_opens_every_admin_page(superuser_client):
             response = client.get(path)
             if response.status_code != 200:
                 problems.append(_problem(path, response, 200))
+            elif match := DEBRIS.search(response.content.decode()):
+                problems.append(f"{path}: {match.group(0)!r} on the page")
     assert not problems, "\n".join(problems)
 
 
