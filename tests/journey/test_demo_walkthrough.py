@@ -222,6 +222,17 @@ def test_a_visitor_walks_the_demo_site(demo_site, browser):
     assert any(path.startswith("/cohorts/") for path in paths), paths
     assert not walk.problems, "\n".join(walk.problems)
 
+    # A mistyped address: the site's own 404 page, styled, with a way back.
+    context = walk._context(PHONE)
+    page = walk._page(context)
+    response = page.goto(demo_site.url + "/cohorts/no-such-cohort/")
+    assert response.status == 404
+    assert page.title().strip() and page.locator("a[href='/']").count() >= 1
+    assert [e for e in walk.errors if "404" not in e] == []
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=str(ARTIFACTS / "visitor-phone-404.png"), full_page=True)
+    context.close()
+
 
 def test_the_demo_learner_walks_their_home(demo_site, browser):
     from cohorts.models import Enrollment
