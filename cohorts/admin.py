@@ -342,6 +342,11 @@ class EnrollmentAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would free a seat behind the waitlist's back and lose the record the
+        # invoices and refunds point to; enrollments end through refunds (cancel_enrollment).
+        return False
+
     @admin.action(description="Export selected enrollments (CSV)")
     def export_csv(self, request, queryset):
         return _csv_response("enrollments.csv", ENROLLMENT_CSV_HEADER, _enrollment_rows(queryset))
@@ -358,6 +363,9 @@ class SeatHoldAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the "release" action frees a seat and passes it to the waitlist
 
     @admin.action(description="Release the selected holds (seat goes back / to the waitlist)")
     def release(self, request, queryset):

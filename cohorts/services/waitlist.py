@@ -37,14 +37,20 @@ def join_waitlist(*, cohort: Cohort, email: str, user=None, now=None) -> Waitlis
     was told admissions opened but did not buy takes back their original place.
     In an open cohort, seats free at that moment are offered to the line at once (the joiner
     may get one), as `offer_free_seats` does.
-    Lock: the cohort row when it is open (else none), then the waitlist entry (the unique
+    Lock: the cohort row when it is open with a seat free (else none), then the entry (the unique
     (cohort, email) constraint settles racing joins).
     Side effect: a confirmation email with their position and the leave link (and offer emails).
     """
     now = now or timezone.now()
     email = email.strip().lower()
     with transaction.atomic():
-        if cohort.admission_state != Cohort.AdmissionState.OPEN:
+        if (
+            cohort.admission_state != Cohort.AdmissionState.OPEN
+            or seat_count(cohort, now=now).free <= 0
+        ):
+            # Nothing to offer: no cohort lock, so a crowd joining a full cohort during a
+            # flash sale never queues behind the buyers. A seat freed meanwhile is offered by
+            # whatever frees it, or by the periodic offer job.
             return _join(cohort, email=email, user=user, now=now)
         # In an open cohort a free seat goes to the line at once (SeatsBusy if contended), so
         # a joiner never waits behind a seat that is free but offered to nobody.

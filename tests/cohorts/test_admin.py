@@ -271,3 +271,18 @@ def test_the_cohort_list_costs_the_same_queries_for_two_or_twelve_cohorts(staff_
     many, html = _changelist_queries(staff_client)
     assert html.count('<td class="field-public_state">') == 12
     assert many == few
+
+
+def test_enrollments_and_holds_cannot_be_deleted_from_the_admin(staff_client, small_cohort):
+    (enrollment,) = fill(small_cohort, 1)
+    hold = hold_seat(cohort=small_cohort, user=UserFactory())
+    for name, obj in (("enrollment", enrollment), ("seathold", hold)):
+        changelist = staff_client.get(reverse(f"admin:cohorts_{name}_changelist"))
+        assert 'value="delete_selected"' not in changelist.content.decode()
+        delete = staff_client.post(
+            reverse(f"admin:cohorts_{name}_delete", args=[obj.pk]), {"post": "yes"}
+        )
+        assert delete.status_code == 403
+    assert Enrollment.objects.filter(pk=enrollment.pk, state="confirmed").exists()
+    hold.refresh_from_db()
+    assert hold.state == "active"

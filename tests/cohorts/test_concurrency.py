@@ -214,3 +214,33 @@ def test_the_lock_timeout_applies_to_the_cohort_lock_only(settings):
         with connection.cursor() as cursor:
             cursor.execute("SHOW lock_timeout")
             assert cursor.fetchone()[0] == "9s"
+
+
+def test_joining_the_waitlist_of_a_full_cohort_never_waits_for_the_buyers_lock(
+    client, settings, locked_elsewhere
+):
+    """During a flash sale the crowd told "full" joins the line without queueing behind the
+    buyers: only a join that can be offered a free seat takes the cohort lock."""
+    settings.DB_LOCK_TIMEOUT_MS = 100
+    full = CohortFactory(capacity=1)
+    fill(full, 1)
+    locked_elsewhere(full)
+    joined = client.post(
+        reverse("cohorts:join_waitlist", args=[full.slug]), {"email": "crowd@example.com"}
+    )
+    assert joined.status_code == 302
+    assert list(full.waitlist.values_list("email", flat=True)) == ["crowd@example.com"]
+
+
+def test_a_join_that_would_be_offered_a_seat_says_busy_retry_when_the_lock_is_held(
+    client, settings, locked_elsewhere
+):
+    settings.DB_LOCK_TIMEOUT_MS = 100
+    with_a_seat = CohortFactory(capacity=1)
+    locked_elsewhere(with_a_seat)
+    busy = client.post(
+        reverse("cohorts:join_waitlist", args=[with_a_seat.slug]), {"email": "crowd@example.com"}
+    )
+    assert busy.status_code == 503 and busy["Retry-After"] == "2"
+    assert "Please try again in a moment." in busy.content.decode()
+    assert not with_a_seat.waitlist.exists()
