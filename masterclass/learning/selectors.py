@@ -27,13 +27,14 @@ def watchable_cohorts(user) -> QuerySet[Cohort]:
       and future ("every system we ever discuss");
     - a confirmed self-paced pass opens the cohorts listed in `Cohort.included_in_passes`;
     - pending, refunded and cancelled enrollments open nothing;
-    - staff (the instructor) see everything, to check what learners see.
+    - the instructor (staff who may edit cohorts) sees everything, to check what learners
+      see; other staff, such as finance, are treated like any learner.
     Draft cohorts are never listed to learners.
     """
     cohorts = Cohort.objects.exclude(admission_state=Cohort.AdmissionState.DRAFT)
     if not user.is_authenticated:
         return cohorts.none()
-    if user.is_staff:
+    if user.is_staff and user.has_perm("cohorts.change_cohort"):
         return cohorts
     confirmed = Enrollment.objects.filter(user=user, state=Enrollment.State.CONFIRMED)
     live_seat = confirmed.filter(

@@ -169,10 +169,21 @@ def test_anonymous_visitors_are_sent_to_log_in(client, october):
         assert response["Location"].startswith(reverse("accounts:login"))
 
 
-def test_staff_can_check_every_cohort(client, april, october):
-    client.force_login(UserFactory(email="arpit@example.com", is_staff=True))
+def test_the_instructor_can_check_every_cohort(client, april, october):
+    client.force_login(UserFactory(email="arpit@example.com", is_staff=True, is_superuser=True))
     page = listed(client)
     assert "April 2022 cohort" in page and "October 2022 cohort" in page
+
+
+def test_finance_staff_see_no_recordings(client, april, october):
+    from django.contrib.auth.models import Group
+
+    finance = UserFactory(email="finance@example.com", is_staff=True)
+    finance.groups.add(Group.objects.get(name="Finance"))
+    client.force_login(finance)
+    page = listed(client)
+    assert "April 2022 cohort" not in page and "October 2022 cohort" not in page
+    assert not can_watch(finance, october)
 
 
 def test_a_real_refund_ends_access_to_every_cohort(
