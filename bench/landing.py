@@ -173,8 +173,19 @@ def main():
 
     prepare_database()
     port = free_port()
+    # As in production, the pricing cards' EMI line comes from Razorpay's Methods API (cached
+    # for hours): give the site a sandbox to ask, or every render would log an outage.
+    from payments.sandbox import SandboxServer
+
+    sandbox = SandboxServer(
+        port=0, key_id="rzp_test_BenchLanding01", key_secret="bench", webhook_secret="bench"
+    ).start()
     env = {
         **os.environ,
+        "RAZORPAY_API_BASE_URL": sandbox.api_base_url,
+        "RAZORPAY_CHECKOUT_JS_URL": sandbox.checkout_js_url,
+        "RAZORPAY_KEY_ID": sandbox.initial_keys["key_id"],
+        "RAZORPAY_KEY_SECRET": sandbox.initial_keys["key_secret"],
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "2",
@@ -209,6 +220,7 @@ def main():
     finally:
         server.terminate()
         server.wait(timeout=30)
+        sandbox.stop()
 
 
 if __name__ == "__main__":
