@@ -102,20 +102,6 @@ def public_state(cohort: Cohort, *, now=None, free_for_public: int | None = None
     return "open"
 
 
-def can_watch(user, cohort: Cohort) -> bool:
-    """May `user` watch `cohort`'s recordings? A confirmed seat in it, or a confirmed
-    self-paced pass that includes it. Refunded or cancelled enrollments lose access."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return (
-        Enrollment.objects.filter(user=user, state=Enrollment.State.CONFIRMED)
-        .filter(
-            Q(cohort=cohort) | Q(cohort=None, product__in=cohort.included_in_passes.values("pk"))
-        )
-        .exists()
-    )
-
-
 def checkout_url(cohort: Cohort) -> str:
     """Where a learner goes to pay for a seat in `cohort` (the payments checkout)."""
     from django.urls import reverse

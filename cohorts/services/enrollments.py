@@ -17,7 +17,8 @@ def cancel_enrollment(*, enrollment_id: int, reason: str, refunded: bool, now=No
     """End an enrollment: state REFUNDED (money returned) or CANCELLED, `ended_at`, `end_reason`.
 
     A cohort seat is freed at once (seats are counted from confirmed rows) and offered to the
-    next person waiting. Access to recordings ends with it (`can_watch` reads the state).
+    next person waiting. Access to recordings ends with it (masterclass.learning's
+    `can_watch` reads the state).
     Lock: the cohort row (when there is one), then the enrollment. Idempotent: an enrollment
     that already ended is returned unchanged.
     """

@@ -1,8 +1,9 @@
 import pytest
 
 from cohorts.models import Enrollment
-from cohorts.selectors import can_watch, seat_count
+from cohorts.selectors import seat_count
 from cohorts.services import cancel_enrollment, enroll_in_pass
+from masterclass.learning.selectors import can_watch
 from tests.cohorts.conftest import fill
 from tests.factories import SelfPacedProductFactory
 
