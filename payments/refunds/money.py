@@ -2,13 +2,12 @@
 
 from decimal import Decimal
 
-SYMBOLS = {"INR": "₹", "USD": "$"}
+from courses.money import format_price
 
 
 def format_money(amount_minor: int, currency: str) -> str:
-    """3499900, "INR" -> "₹34,999.00"."""
-    major = Decimal(amount_minor) / 100
-    return f"{SYMBOLS.get(currency, currency + ' ')}{major:,.2f}"
+    """3499900, "INR" -> "₹34,999": the one price format of the whole site."""
+    return format_price(amount_minor, currency)
 
 
 def parse_major_amount(text: str) -> int:

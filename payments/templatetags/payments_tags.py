@@ -6,37 +6,17 @@ Usage: `{% load payments_tags %}` then `{{ order.amount_minor|money:order.curren
 
 from django import template
 
+from courses.money import format_price
 from payments import selectors
 
 register = template.Library()
-
-SYMBOLS = {"INR": "₹", "USD": "$"}
-
-
-def _indian_grouping(whole: int) -> str:
-    digits = str(whole)
-    if len(digits) <= 3:
-        return digits
-    head, tail = digits[:-3], digits[-3:]
-    groups = []
-    while len(head) > 2:
-        groups.insert(0, head[-2:])
-        head = head[:-2]
-    if head:
-        groups.insert(0, head)
-    return ",".join(groups) + "," + tail
 
 
 def format_money(amount_minor: int | None, currency: str = "INR") -> str:
     """₹34,999 / ₹1,00,000.50 / $549 — paise or cents shown only when there are some."""
     if amount_minor is None:
         return ""
-    amount_minor = int(amount_minor)
-    sign = "-" if amount_minor < 0 else ""
-    whole, fraction = divmod(abs(amount_minor), 100)
-    grouped = _indian_grouping(whole) if currency == "INR" else f"{whole:,}"
-    cents = f".{fraction:02d}" if fraction else ""
-    return f"{sign}{SYMBOLS.get(currency, currency + ' ')}{grouped}{cents}"
+    return format_price(amount_minor, currency)
 
 
 @register.filter

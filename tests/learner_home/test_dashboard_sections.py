@@ -186,7 +186,7 @@ def test_orders_and_documents(everything, page):
     assert reverse("invoicing:invoice_pdf", args=[invoice.pk]) in html
     assert invoice.number in html
     assert "Credit note" in html and "Refund requested in the window" in html
-    assert "₹34,999.00" in html and "$525.00" in html
+    assert "₹34,999" in html and "$525" in html
     assert "Paid" in html and "Refunded" in html
     assert "Pay now" in html  # the January order is still open
 

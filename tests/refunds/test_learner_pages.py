@@ -112,7 +112,7 @@ def test_dashboard_section_shows_deadline_reason_and_status(
     summaries = refund_summary_for_user(learner, now=ist(2022, 10, 5))
     assert not summaries[live.pk].can_request
     assert summaries[live.pk].status_text == (
-        "Refund of ₹34,999.00 approved; it will be sent to you by bank transfer."
+        "Refund of ₹34,999 approved; it will be sent to you by bank transfer."
     )
     html = render_to_string("refunds/_dashboard_section.html", {"summary": summaries[live.pk]})
     assert "sent to you by bank transfer" in html
@@ -135,7 +135,7 @@ def test_after_a_partial_refund_the_learner_can_still_ask_for_the_rest(
     summary = refund_summary_for_user(learner, now=ist(2022, 10, 5))[enrollment.pk]
     assert summary.can_request
     assert summary.status == "refunded"
-    assert summary.status_text.startswith("₹1,000.00 refunded on")
+    assert summary.status_text.startswith("₹1,000 refunded on")
 
 
 def test_refund_from_the_learner_dashboard(learner_client, learner):
@@ -152,7 +152,7 @@ def test_refund_from_the_learner_dashboard(learner_client, learner):
         reverse("refunds:request", args=[enrollment.pk]), {"reason": "Too busy"}, follow=True
     ).content.decode()
     assert "Your refund is approved and on its way" in after
-    assert "Refund of ₹34,999.00 approved; it will be sent to you by bank transfer." in after
+    assert "Refund of ₹34,999 approved; it will be sent to you by bank transfer." in after
     assert reverse("refunds:request", args=[enrollment.pk]) not in after
     assert Refund.objects.get(order=order).reason == "Too busy"
 
@@ -171,7 +171,7 @@ def test_declined_request_shows_the_note_and_no_button(learner, wire_paid, admin
     summary = refund_summary_for_user(learner, now=ist(2022, 10, 3))[enrollment.pk]
     assert summary.status == "requested"
     assert summary.status_text == (
-        "Refund of ₹34,999.00 requested; waiting for the instructor's approval."
+        "Refund of ₹34,999 requested; waiting for the instructor's approval."
     )
     decline_refund(refund_id=refund.pk, admin_user=admin_user, note="Seat kept as agreed.")
     summary = refund_summary_for_user(learner, now=ist(2022, 10, 3))[enrollment.pk]

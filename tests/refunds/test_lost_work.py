@@ -74,7 +74,7 @@ def test_an_approved_refund_whose_job_was_lost_is_sent_by_the_worker(
     assert len(_at_sandbox(razorpay_sandbox, payment_id)) == 1
     assert CreditNote.objects.filter(refund_reference=refund.reference).count() == 1
     assert [m.subject for m in mail.outbox if m.to == [learner.email]][-1] == (
-        "Your refund of ₹34,999.00 is on its way"
+        "Your refund of ₹34,999 is on its way"
     )
 
 

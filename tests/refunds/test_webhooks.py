@@ -143,7 +143,7 @@ def test_refund_made_in_the_razorpay_dashboard_is_recorded_with_every_consequenc
     assert waiting.state == WaitlistEntry.State.OFFERED
     assert CreditNote.objects.get().refund_reference == refund.reference
     assert [m.subject for m in mail.outbox if m.to == [learner.email]] == [
-        "Your refund of ₹34,999.00 is on its way"
+        "Your refund of ₹34,999 is on its way"
     ]
 
 

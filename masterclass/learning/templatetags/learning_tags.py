@@ -1,17 +1,13 @@
-from decimal import Decimal
-
 from django import template
 
-from courses.models import CURRENCY_SYMBOLS
+from courses.money import format_price
 
 register = template.Library()
 
 
 @register.filter
 def money(amount_minor, currency="INR"):
-    """12345600, "INR" -> "₹123,456.00" (minor units to a display amount, no floats)."""
+    """12345600, "INR" -> "₹1,23,456": the site's one price format (courses.money)."""
     if amount_minor in (None, ""):
         return ""
-    amount = Decimal(int(amount_minor)) / 100
-    symbol = CURRENCY_SYMBOLS.get(currency, f"{currency} ")
-    return f"{symbol}{amount:,.2f}"
+    return format_price(amount_minor, currency)
