@@ -36,6 +36,7 @@ class EnrollmentCard:
     can_request_certificate: bool = False
     cohort_has_ended: bool = False
     pending_feedback: list = field(default_factory=list)
+    refund: object = None  # payments.refunds.selectors.RefundSummary, or None (unpaid)
 
     @property
     def is_live(self) -> bool:
@@ -69,6 +70,8 @@ class EnrollmentCard:
                 f"This enrollment was {e.get_state_display().lower()}; "
                 "it no longer gives access to recordings."
             )
+        if self.refund is not None and self.refund.status in ("requested", "processing"):
+            return "Your refund is on its way (see Refunds below); nothing else to do."
         if not self.is_live:
             return "Watch the recordings at your own pace and book your 1:1 calls."
         if self.certificate is not None and self.certificate.is_issued:
@@ -157,10 +160,11 @@ def dashboard_for(user, *, now=None) -> Dashboard:
     )
     newsletter = NewsletterSubscriber.objects.filter(email=user.email.lower()).first()
 
+    refund_summaries = refund_summary_for_user(user, now=now)
     cards = []
     today = timezone.localdate(now)
     for enrollment in enrollments:
-        card = EnrollmentCard(enrollment=enrollment)
+        card = EnrollmentCard(enrollment=enrollment, refund=refund_summaries.get(enrollment.pk))
         try:
             card.certificate = enrollment.certificate
         except Certificate.DoesNotExist:
@@ -188,6 +192,6 @@ def dashboard_for(user, *, now=None) -> Dashboard:
         documents=list(documents_for_user(user)),
         orders=list(orders_for_user(user)),
         mentorship=mentorship_summary(user, now=now),
-        refund_summaries=refund_summary_for_user(user, now=now),
+        refund_summaries=refund_summaries,
         newsletter=newsletter,
     )
