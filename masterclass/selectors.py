@@ -130,6 +130,22 @@ class Dashboard:
         return Order.OPEN_STATES
 
     @property
+    def unfinished_orders(self) -> list:
+        """Checkouts started but not paid, with no enrollment yet: their next step is paying."""
+        pending = {
+            (c.enrollment.product_id, c.enrollment.cohort_id)
+            for c in self.cards
+            if c.enrollment.state == Enrollment.State.PENDING_PAYMENT
+        }  # already a card of their own
+        return [
+            o
+            for o in self.orders
+            if o.state in Order.OPEN_STATES
+            and o.enrollment_id is None
+            and (o.product_id, o.cohort_id) not in pending
+        ]
+
+    @property
     def pending_feedback(self) -> list:
         return [s for c in self.cards for s in c.pending_feedback]
 

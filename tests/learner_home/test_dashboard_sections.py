@@ -125,6 +125,7 @@ def test_enrollments_with_state_and_next_step(everything, page):
     assert "June 2022 cohort" in html and "Refunded" in html
     assert "no longer gives access to recordings" in html
     assert "January 2023 cohort" in html and "Finish your payment" in html
+    assert html.count("January 2023 cohort") == 1  # its open order is not a second card
     assert "Learn at your own pace" in html
     assert "Watch the recordings at your own pace" in html  # the pass's next step
     assert "Your certificate is ready" in html
@@ -164,6 +165,21 @@ def test_a_refund_on_its_way_is_the_next_step(learner, october, page):
         in html
     )
     assert "Refund: possible until" not in html
+
+
+def test_an_unfinished_checkout_says_to_finish_paying(learner, october, page):
+    order = OrderFactory(user=learner, product=october.product, cohort=october)
+    html = section(page(), "enrollments")
+    assert "October 2022 cohort" in html and "Payment not finished" in html
+    pay = reverse("payments:order_pay", args=[order.reference])
+    assert f'Next:</strong> <a href="{pay}">Finish your payment</a>' in html
+    assert "You have not enrolled in anything yet" not in html
+    # Once paid (the seat confirmed), the card is the enrollment's, not the order's.
+    order.enrollment = enroll(learner, october)
+    order.state = Order.State.PAID
+    order.save(update_fields=["enrollment", "state"])
+    html = section(page(), "enrollments")
+    assert "Payment not finished" not in html and html.count("<article") == 1
 
 
 def test_enrollments_empty(learner, page):
