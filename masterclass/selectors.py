@@ -84,6 +84,13 @@ class EnrollmentCard:
             return "Tell us anonymously how the last session went."
         if self.next_class is not None:
             return "Do the pre-reads under Recordings and join the next class (below)."
+        if not self.cohort_has_ended:  # running, its next dates not listed yet
+            cohort = self.enrollment.cohort
+            return (
+                f"Join the classes ({cohort.class_days}, "
+                f"{cohort.class_start_time:%H:%M}–{cohort.class_end_time:%H:%M} IST) and "
+                "watch past sessions under Recordings."
+            )
         return "Your cohort has ended; the recordings stay with you."
 
 

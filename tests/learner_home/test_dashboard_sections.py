@@ -12,6 +12,7 @@ from django.utils.dateformat import format as date_format
 from cohorts.models import Enrollment
 from courses.models import NewsletterSubscriber
 from masterclass.learning import services
+from masterclass.learning.models import FeedbackGiven
 from payments.invoicing.models import CreditNote
 from payments.invoicing.services import issue_credit_note, issue_invoice
 from payments.models import Order
@@ -319,6 +320,13 @@ def test_schedule_of_a_cohort_whose_dates_are_not_published_yet(learner, course,
     html = section(page(), "schedule")
     assert "Classes run Saturdays and Sundays, 09:00–11:30 IST" in html
     assert "All classes of this cohort are over" not in html
+    # Its next step is the last session's feedback, then the classes, never "ended".
+    html = section(page(), "enrollments")
+    assert "Next:</strong> Tell us anonymously how the last session went" in html
+    FeedbackGiven.objects.create(session=running.sessions.get(), user=learner)
+    html = section(page(), "enrollments")
+    assert "Next:</strong> Join the classes (Saturdays and Sundays, 09:00–11:30 IST)" in html
+    assert "Your cohort has ended" not in html
 
 
 def test_schedule_for_a_learner_in_india_has_one_time_column(learner, october, page):
