@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from cohorts.models import Cohort
-from cohorts.selectors import can_watch, public_state, seats_left_for_public
+from cohorts.selectors import public_state, seats_left_for_public
+from masterclass.learning.selectors import can_watch
 from tests.cohorts.conftest import fill, wait
 from tests.factories import EnrollmentFactory, SeatHoldFactory, UserFactory
 

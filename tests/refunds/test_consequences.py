@@ -8,7 +8,8 @@ from django.core import mail
 from django.utils import timezone
 
 from cohorts.models import Enrollment, SeatHold, WaitlistEntry
-from cohorts.selectors import can_watch, seat_count
+from cohorts.selectors import seat_count
+from masterclass.learning.selectors import can_watch
 from mentorship.models import Booking
 from payments.refunds.services import record_manual_refund, refund_from_admin, request_refund
 from tests.factories import BookingFactory, EnrollmentFactory, SlotFactory, WaitlistEntryFactory

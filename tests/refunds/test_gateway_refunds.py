@@ -8,7 +8,8 @@ from django.core import mail
 from django.utils import timezone
 
 from cohorts.models import Enrollment, WaitlistEntry
-from cohorts.selectors import can_watch, seat_count
+from cohorts.selectors import seat_count
+from masterclass.learning.selectors import can_watch
 from mentorship.models import Booking
 from payments.invoicing.models import CreditNote
 from payments.models import Order

@@ -12,7 +12,8 @@ from django.test import Client
 from django.utils import timezone
 
 from cohorts.models import Enrollment, WaitlistEntry
-from cohorts.selectors import can_watch, seat_count
+from cohorts.selectors import seat_count
+from masterclass.learning.selectors import can_watch
 from payments.invoicing.models import CreditNote
 from payments.models import Order
 from payments.refunds.models import Refund
