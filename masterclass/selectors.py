@@ -37,6 +37,7 @@ class EnrollmentCard:
     cohort_has_ended: bool = False
     pending_feedback: list = field(default_factory=list)
     refund: object = None  # payments.refunds.selectors.RefundSummary, or None (unpaid)
+    paid: bool = False  # an order paid (or since refunded) for this enrollment
 
     @property
     def is_live(self) -> bool:
@@ -184,10 +185,18 @@ def dashboard_for(user, *, now=None) -> Dashboard:
     newsletter = NewsletterSubscriber.objects.filter(email=user.email.lower()).first()
 
     refund_summaries = refund_summary_for_user(user, now=now)
+    orders = list(orders_for_user(user))
+    paid_enrollments = {
+        o.enrollment_id for o in orders if o.state in (Order.State.PAID, Order.State.REFUNDED)
+    }
     cards = []
     today = timezone.localdate(now)
     for enrollment in enrollments:
-        card = EnrollmentCard(enrollment=enrollment, refund=refund_summaries.get(enrollment.pk))
+        card = EnrollmentCard(
+            enrollment=enrollment,
+            refund=refund_summaries.get(enrollment.pk),
+            paid=enrollment.pk in paid_enrollments,
+        )
         try:
             card.certificate = enrollment.certificate
         except Certificate.DoesNotExist:
@@ -213,7 +222,7 @@ def dashboard_for(user, *, now=None) -> Dashboard:
         cards=cards,
         watchable=watchable,
         documents=list(documents_for_user(user)),
-        orders=list(orders_for_user(user)),
+        orders=orders,
         mentorship=mentorship_summary(user, now=now),
         refund_summaries=refund_summaries,
         newsletter=newsletter,

@@ -149,6 +149,13 @@ def test_each_enrollment_shows_its_refund_deadline_or_why_not_and_its_status(
     assert "January 2023" not in "".join(c for c in cards.values() if "Refund:" in c)
 
 
+def test_a_seat_given_without_payment_has_nothing_to_refund(learner, october, page):
+    enroll(learner, october)  # given by hand: no order
+    html = section(page(), "enrollments")
+    assert "Refund: nothing was paid for this place" in html
+    assert "Refund: possible until" not in html
+
+
 def test_a_refund_on_its_way_is_the_next_step(learner, october, page):
     seat = enroll(learner, october)
     order = paid(seat)
