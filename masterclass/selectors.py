@@ -36,6 +36,8 @@ class EnrollmentCard:
     can_request_certificate: bool = False
     cohort_has_ended: bool = False
     pending_feedback: list = field(default_factory=list)
+    refund: object = None  # payments.refunds.selectors.RefundSummary, or None (unpaid)
+    paid: bool = False  # an order paid (or since refunded) for this enrollment
 
     @property
     def is_live(self) -> bool:
@@ -69,6 +71,8 @@ class EnrollmentCard:
                 f"This enrollment was {e.get_state_display().lower()}; "
                 "it no longer gives access to recordings."
             )
+        if self.refund is not None and self.refund.status in ("requested", "processing"):
+            return "Your refund is on its way (see Refunds below); nothing else to do."
         if not self.is_live:
             return "Watch the recordings at your own pace and book your 1:1 calls."
         if self.certificate is not None and self.certificate.is_issued:
@@ -81,6 +85,13 @@ class EnrollmentCard:
             return "Tell us anonymously how the last session went."
         if self.next_class is not None:
             return "Do the pre-reads under Recordings and join the next class (below)."
+        if not self.cohort_has_ended:  # running, its next dates not listed yet
+            cohort = self.enrollment.cohort
+            return (
+                f"Join the classes ({cohort.class_days}, "
+                f"{cohort.class_start_time:%H:%M}–{cohort.class_end_time:%H:%M} IST) and "
+                "watch past sessions under Recordings."
+            )
         return "Your cohort has ended; the recordings stay with you."
 
 
@@ -127,6 +138,22 @@ class Dashboard:
         return Order.OPEN_STATES
 
     @property
+    def unfinished_orders(self) -> list:
+        """Checkouts started but not paid, with no enrollment yet: their next step is paying."""
+        pending = {
+            (c.enrollment.product_id, c.enrollment.cohort_id)
+            for c in self.cards
+            if c.enrollment.state == Enrollment.State.PENDING_PAYMENT
+        }  # already a card of their own
+        return [
+            o
+            for o in self.orders
+            if o.state in Order.OPEN_STATES
+            and o.enrollment_id is None
+            and (o.product_id, o.cohort_id) not in pending
+        ]
+
+    @property
     def pending_feedback(self) -> list:
         return [s for c in self.cards for s in c.pending_feedback]
 
@@ -157,10 +184,19 @@ def dashboard_for(user, *, now=None) -> Dashboard:
     )
     newsletter = NewsletterSubscriber.objects.filter(email=user.email.lower()).first()
 
+    refund_summaries = refund_summary_for_user(user, now=now)
+    orders = list(orders_for_user(user))
+    paid_enrollments = {
+        o.enrollment_id for o in orders if o.state in (Order.State.PAID, Order.State.REFUNDED)
+    }
     cards = []
     today = timezone.localdate(now)
     for enrollment in enrollments:
-        card = EnrollmentCard(enrollment=enrollment)
+        card = EnrollmentCard(
+            enrollment=enrollment,
+            refund=refund_summaries.get(enrollment.pk),
+            paid=enrollment.pk in paid_enrollments,
+        )
         try:
             card.certificate = enrollment.certificate
         except Certificate.DoesNotExist:
@@ -186,8 +222,8 @@ def dashboard_for(user, *, now=None) -> Dashboard:
         cards=cards,
         watchable=watchable,
         documents=list(documents_for_user(user)),
-        orders=list(orders_for_user(user)),
+        orders=orders,
         mentorship=mentorship_summary(user, now=now),
-        refund_summaries=refund_summary_for_user(user, now=now),
+        refund_summaries=refund_summaries,
         newsletter=newsletter,
     )

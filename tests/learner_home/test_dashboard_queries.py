@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from cohorts.models import Cohort
 from masterclass.learning import services
-from payments.invoicing.services import issue_invoice
+from payments.invoicing.services import issue_credit_note, issue_invoice
 from payments.models import Order
+from payments.refunds.models import Refund
 from tests.factories import (
     BookingFactory,
     CertificateRequestFactory,
@@ -32,7 +33,8 @@ def _pdfs_on_download(settings):
 
 def give(user, course, n: int):
     """n live seats (half of them in ended cohorts with issued certificates), n passes,
-    n paid orders with their invoices, n booked 1:1s and n sessions per cohort."""
+    n paid orders with their invoices (half partly refunded, with a credit note), n unfinished
+    checkouts, n booked 1:1s and n sessions per cohort."""
     for i in range(n):
         cohort = (PastCohortFactory if i % 2 else CohortFactory)(
             course=course, name=f"Cohort {user.pk}-{i}"
@@ -55,8 +57,27 @@ def give(user, course, n: int):
             state=Order.State.PAID,
             paid_at=timezone.now(),
         )
-        issue_invoice(order=order)
+        invoice = issue_invoice(order=order)
         BookingFactory(enrollment=enrollment)
+        OrderFactory(user=user, product=cohort.product, cohort=cohort)  # an unfinished checkout
+        if i % 2:  # a partial refund with its credit note
+            refund = Refund.objects.create(
+                order=order,
+                amount_minor=1000,
+                currency=order.currency,
+                state=Refund.State.PROCESSED,
+                channel=Refund.Channel.MANUAL,
+                origin=Refund.Origin.ADMIN,
+                ends_enrollment=False,
+                manual_reference=f"UTR{user.pk}{i}",
+                processed_at=timezone.now(),
+            )
+            issue_credit_note(
+                invoice=invoice,
+                amount_minor=1000,
+                refund_reference=refund.reference,
+                reason="Goodwill",
+            )
 
 
 def count_queries(client, user) -> int:
@@ -84,6 +105,9 @@ def test_same_number_of_queries_for_one_or_many_of_everything(
     assert html.count("Download PDF") == 3
     assert html.count("/invoices/") == 6
     assert html.count("meeting link") == 6
+    assert html.count("Credit note MCCN/") == 3
+    assert html.count("refunded on") >= 3  # on the cards and in the Refunds section
+    assert html.count("Payment not finished") == 6
     # A live seat opens every cohort of the course, the small learner's one included.
     assert html.count("cohort recordings</a>") == Cohort.objects.count() == 7
 

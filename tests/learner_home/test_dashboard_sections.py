@@ -1,6 +1,7 @@
 """Each dashboard section, for a learner with everything and for one with nothing."""
 
 import datetime as dt
+import re
 import zoneinfo
 
 import pytest
@@ -11,6 +12,8 @@ from django.utils.dateformat import format as date_format
 from cohorts.models import Enrollment
 from courses.models import NewsletterSubscriber
 from masterclass.learning import services
+from masterclass.learning.models import FeedbackGiven
+from payments.invoicing.models import CreditNote
 from payments.invoicing.services import issue_credit_note, issue_invoice
 from payments.models import Order
 from payments.refunds.models import Refund
@@ -123,8 +126,68 @@ def test_enrollments_with_state_and_next_step(everything, page):
     assert "June 2022 cohort" in html and "Refunded" in html
     assert "no longer gives access to recordings" in html
     assert "January 2023 cohort" in html and "Finish your payment" in html
+    assert html.count("January 2023 cohort") == 1  # its open order is not a second card
     assert "Learn at your own pace" in html
+    assert "Watch the recordings at your own pace" in html  # the pass's next step
     assert "Your certificate is ready" in html
+
+
+def test_each_enrollment_shows_its_refund_deadline_or_why_not_and_its_status(
+    everything, october, page
+):
+    html = section(page(), "enrollments")
+    cards = {card.split("</h3>")[0]: card for card in html.split("<article")[1:]}
+    october_card = next(c for t, c in cards.items() if "October 2022" in t)
+    june_card = next(c for t, c in cards.items() if "June 2022" in t)
+    pass_card = next(c for t, c in cards.items() if "Learn at your own pace" in t)
+    deadline = date_format(october.start_date + dt.timedelta(days=14), "j M Y")
+    assert f"Refund: possible until {deadline}, 23:59 IST" in october_card
+    seat = october.enrollments.get()
+    assert f'href="#refund-{seat.pk}"' in october_card
+    assert "Refund: ₹34,999.00 refunded on" in june_card and "UTR0001" in june_card
+    assert "Refund: " in pass_card and "not refundable" in pass_card
+    assert "January 2023" not in "".join(c for c in cards.values() if "Refund:" in c)
+
+
+def test_a_seat_given_without_payment_has_nothing_to_refund(learner, october, page):
+    enroll(learner, october)  # given by hand: no order
+    html = section(page(), "enrollments")
+    assert "Refund: nothing was paid for this place" in html
+    assert "Refund: possible until" not in html
+
+
+def test_a_refund_on_its_way_is_the_next_step(learner, october, page):
+    seat = enroll(learner, october)
+    order = paid(seat)
+    Refund.objects.create(
+        order=order,
+        amount_minor=order.amount_minor,
+        currency="INR",
+        origin=Refund.Origin.LEARNER,
+        requested_by=learner,
+    )
+    html = section(page(), "enrollments")
+    assert "Next:</strong> Your refund is on its way" in html
+    assert (
+        "Refund: Refund of ₹34,999.00 requested; waiting for the instructor&#x27;s approval."
+        in html
+    )
+    assert "Refund: possible until" not in html
+
+
+def test_an_unfinished_checkout_says_to_finish_paying(learner, october, page):
+    order = OrderFactory(user=learner, product=october.product, cohort=october)
+    html = section(page(), "enrollments")
+    assert "October 2022 cohort" in html and "Payment not finished" in html
+    pay = reverse("payments:order_pay", args=[order.reference])
+    assert f'Next:</strong> <a href="{pay}">Finish your payment</a>' in html
+    assert "You have not enrolled in anything yet" not in html
+    # Once paid (the seat confirmed), the card is the enrollment's, not the order's.
+    order.enrollment = enroll(learner, october)
+    order.state = Order.State.PAID
+    order.save(update_fields=["enrollment", "state"])
+    html = section(page(), "enrollments")
+    assert "Payment not finished" not in html and html.count("<article") == 1
 
 
 def test_enrollments_empty(learner, page):
@@ -170,6 +233,8 @@ def test_recordings_empty(learner, page):
 def test_mentorship_section(everything, page):
     html = section(page(), "mentorship")
     assert "October 2022 cohort" in html and "1 of 3" in html  # one call booked
+    assert re.search(r"1 used, <strong>\d+ left</strong>", html)
+    assert re.search(r"<td data-label=\"Left\">2</td>", html)  # 3 - 1 for the seat
     assert "Your next call" in html and "meeting link" in html
     assert reverse("mentorship:slots") in html
 
@@ -180,12 +245,22 @@ def test_mentorship_empty(learner, page):
     )
 
 
-def test_orders_and_documents(everything, page):
+def test_orders_and_documents(everything, page, learner_client):
     html = section(page(), "documents")
     invoice = everything["invoice"]
     assert reverse("invoicing:invoice_pdf", args=[invoice.pk]) in html
     assert invoice.number in html
     assert "Credit note" in html and "Refund requested in the window" in html
+    # Both kinds of document download from the link the dashboard gives.
+    note = CreditNote.objects.get()
+    for url in (
+        reverse("invoicing:invoice_pdf", args=[invoice.pk]),
+        reverse("invoicing:credit_note_pdf", args=[note.pk]),
+    ):
+        assert f'href="{url}"' in html
+        response = learner_client.get(url)
+        assert response.status_code == 200, url
+        assert b"".join(response).startswith(b"%PDF"), url
     assert "₹34,999" in html and "$525" in html
     assert "Paid" in html and "Refunded" in html
     assert "Pay now" in html  # the January order is still open
@@ -252,6 +327,13 @@ def test_schedule_of_a_cohort_whose_dates_are_not_published_yet(learner, course,
     html = section(page(), "schedule")
     assert "Classes run Saturdays and Sundays, 09:00–11:30 IST" in html
     assert "All classes of this cohort are over" not in html
+    # Its next step is the last session's feedback, then the classes, never "ended".
+    html = section(page(), "enrollments")
+    assert "Next:</strong> Tell us anonymously how the last session went" in html
+    FeedbackGiven.objects.create(session=running.sessions.get(), user=learner)
+    html = section(page(), "enrollments")
+    assert "Next:</strong> Join the classes (Saturdays and Sundays, 09:00–11:30 IST)" in html
+    assert "Your cohort has ended" not in html
 
 
 def test_schedule_for_a_learner_in_india_has_one_time_column(learner, october, page):

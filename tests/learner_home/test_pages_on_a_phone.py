@@ -6,9 +6,12 @@ import os
 import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from masterclass.learning import services
-from tests.factories import CertificateRequestFactory, UserFactory
+from payments.invoicing.services import issue_invoice
+from payments.models import Order
+from tests.factories import BookingFactory, CertificateRequestFactory, OrderFactory, UserFactory
 from tests.learner_home.conftest import enroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -37,7 +40,19 @@ def test_pages_are_titled_and_fit_a_phone(browser, live_server, client, august, 
     learner = UserFactory(
         email="phone@example.com", full_name="Asha Rao", time_zone="Europe/London"
     )
-    enroll(learner, october)
+    # A full dashboard: the widest parts (orders table, 1:1 table, invoice list, refund form).
+    seat = enroll(learner, october)
+    order = OrderFactory(
+        user=learner,
+        product=seat.product,
+        cohort=october,
+        enrollment=seat,
+        state=Order.State.PAID,
+        paid_at=timezone.now(),
+    )
+    issue_invoice(order=order)
+    OrderFactory(user=learner, product=seat.product, cohort=october)  # open: "Pay now"
+    BookingFactory(enrollment=seat)
     certificate = services.issue_certificate(
         certificate_id=CertificateRequestFactory(enrollment=enroll(learner, august)).pk
     )
@@ -62,11 +77,15 @@ def test_pages_are_titled_and_fit_a_phone(browser, live_server, client, august, 
         reverse("learning:session_feedback", args=[october.sessions.get().pk]): "Feedback on",
         reverse("learning:preferences"): "Email preferences",
         reverse("learning:verify_certificate", args=[certificate.code]): "Certificate of Asha Rao",
+        reverse("learning:verify_certificate", args=["not-a-real-code"]): "Page not found",
     }
     for path, title in pages.items():
         response = page.goto(live_server.url + path)
-        assert response.status == 200, path
+        assert response.status == (404 if title == "Page not found" else 200), path
         assert page.title().startswith(title), (path, page.title())
+        if path == reverse("dashboard"):  # the full dashboard really rendered
+            for text in ("Pay now", "Tax invoice", "Refundable until", "Your next call"):
+                assert page.get_by_text(text).first.is_visible(), text
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
