@@ -144,7 +144,7 @@ def test_each_enrollment_shows_its_refund_deadline_or_why_not_and_its_status(
     assert f"Refund: possible until {deadline}, 23:59 IST" in october_card
     seat = october.enrollments.get()
     assert f'href="#refund-{seat.pk}"' in october_card
-    assert "Refund: ₹34,999.00 refunded on" in june_card and "UTR0001" in june_card
+    assert "Refund: ₹34,999 refunded on" in june_card and "UTR0001" in june_card
     assert "Refund: " in pass_card and "not refundable" in pass_card
     assert "January 2023" not in "".join(c for c in cards.values() if "Refund:" in c)
 
@@ -169,8 +169,7 @@ def test_a_refund_on_its_way_is_the_next_step(learner, october, page):
     html = section(page(), "enrollments")
     assert "Next:</strong> Your refund is on its way" in html
     assert (
-        "Refund: Refund of ₹34,999.00 requested; waiting for the instructor&#x27;s approval."
-        in html
+        "Refund: Refund of ₹34,999 requested; waiting for the instructor&#x27;s approval." in html
     )
     assert "Refund: possible until" not in html
 
