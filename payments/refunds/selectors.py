@@ -93,7 +93,8 @@ def refund_summary_for_user(user, now: datetime | None = None) -> dict[int, Refu
             refund=refund,
             status_text=status_text(refund) if refund else "",
             # A seat without a payment (given by hand) is told why when it asks.
-            can_request=eligibility.allowed and not blocked,
+            # A place given without a paid order has nothing to send back.
+            can_request=eligibility.allowed and not blocked and order is not None,
             enrollment_refunded=enrollment.state == Enrollment.State.REFUNDED,
         )
     return summaries
