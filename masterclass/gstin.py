@@ -41,6 +41,19 @@ def normalize_gstin(raw: str) -> str:
     return gstin
 
 
+def clean_optional_gstin(raw: str) -> str:
+    """For forms: "" when left blank, else the normalised GSTIN; a bad one raises the form
+    error with the reason."""
+    from django.forms import ValidationError
+
+    if not (raw or "").strip():
+        return ""
+    try:
+        return normalize_gstin(raw)
+    except InvalidGSTIN as exc:
+        raise ValidationError(str(exc)) from exc
+
+
 def gstin_state_code(gstin: str) -> str:
     """The place-of-supply state code a GSTIN belongs to: its first two digits."""
     return gstin[:2]

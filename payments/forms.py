@@ -4,7 +4,7 @@ from django import forms
 
 from courses.models import Currency
 from masterclass.geo import COUNTRIES, INDIA, INDIAN_STATES
-from masterclass.gstin import InvalidGSTIN, normalize_gstin
+from masterclass.gstin import clean_optional_gstin
 
 
 class CheckoutForm(forms.Form):
@@ -41,13 +41,7 @@ class CheckoutForm(forms.Form):
     )
 
     def clean_company_gstin(self):
-        raw = self.cleaned_data.get("company_gstin", "")
-        if not raw.strip():
-            return ""
-        try:
-            return normalize_gstin(raw)
-        except InvalidGSTIN as exc:
-            raise forms.ValidationError(str(exc)) from exc
+        return clean_optional_gstin(self.cleaned_data.get("company_gstin", ""))
 
     def clean(self):
         data = super().clean()

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 
 from masterclass.geo import INDIA, INDIAN_STATE_NAMES
-from masterclass.gstin import InvalidGSTIN, gstin_state_code, normalize_gstin
+from masterclass.gstin import clean_optional_gstin, gstin_state_code
 
 from .models import User
 
@@ -98,13 +98,7 @@ class ProfileForm(forms.ModelForm):
         return phone
 
     def clean_gstin(self):
-        raw = self.cleaned_data["gstin"].strip()
-        if not raw:
-            return ""
-        try:
-            return normalize_gstin(raw)
-        except InvalidGSTIN as exc:
-            raise forms.ValidationError(str(exc)) from exc
+        return clean_optional_gstin(self.cleaned_data["gstin"])
 
     def clean(self):
         cleaned = super().clean()

@@ -3,7 +3,7 @@
 from django import forms
 
 from masterclass.geo import COUNTRIES, INDIA, INDIAN_STATES
-from masterclass.gstin import InvalidGSTIN, normalize_gstin
+from masterclass.gstin import clean_optional_gstin
 
 
 class BillingDetailsForm(forms.Form):
@@ -22,13 +22,7 @@ class BillingDetailsForm(forms.Form):
     )
 
     def clean_gstin(self):
-        raw = self.cleaned_data.get("gstin", "")
-        if not raw.strip():
-            return ""
-        try:
-            return normalize_gstin(raw)
-        except InvalidGSTIN as exc:
-            raise forms.ValidationError(str(exc)) from exc
+        return clean_optional_gstin(self.cleaned_data.get("gstin", ""))
 
     def clean(self):
         data = super().clean()
