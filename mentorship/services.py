@@ -18,6 +18,7 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from cohorts.models import Enrollment
+from masterclass.db import cap_lock_wait
 
 from . import tasks
 from .models import Booking, Slot
@@ -67,12 +68,6 @@ class MentorshipBusy(MentorshipError):
 
 def _notice() -> timedelta:
     return timedelta(hours=settings.MENTORSHIP_MIN_NOTICE_HOURS)
-
-
-def _set_lock_timeout() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL lock_timeout = %s", [f"{settings.DB_LOCK_TIMEOUT_MS}ms"])
 
 
 def _busy(exc: OperationalError) -> MentorshipBusy:
@@ -178,7 +173,7 @@ def book_slot(*, user, slot_id: int, topic: str, now=None) -> Booking:
     topic = _clean_topic(topic)
     try:
         with transaction.atomic():
-            _set_lock_timeout()
+            cap_lock_wait()
             enrollments = _lock_entitlements(user)
             booking = _create_booking(
                 user=user, enrollments=enrollments, slot_id=slot_id, topic=topic, now=now
@@ -252,7 +247,7 @@ def reschedule_booking(
     now = now or timezone.now()
     try:
         with transaction.atomic():
-            _set_lock_timeout()
+            cap_lock_wait()
             enrollments = _lock_entitlements(user)
             old = _locked_own_booking(booking_id=booking_id, user=user)
             if old.state != Booking.State.BOOKED:

@@ -2,10 +2,10 @@
 
 from contextlib import contextmanager
 
-from django.conf import settings
-from django.db import OperationalError, connection
+from django.db import OperationalError
 
 from cohorts.models import Cohort
+from masterclass.db import cap_lock_wait, restore_lock_wait
 
 from .errors import BUSY_MESSAGE, SeatsBusy
 
@@ -19,24 +19,14 @@ def locked_cohort(cohort_id: int):
     instead of piling up; a timeout becomes SeatsBusy ("busy, retry"), never a 500.
     Every service that moves seats takes this lock first, so seat counts read under it are exact.
     """
-    previous = None
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            # Set the timeout for this transaction only, remembering the caller's value.
-            cursor.execute(
-                "SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)",
-                [f"{settings.DB_LOCK_TIMEOUT_MS}ms"],
-            )
-            previous = cursor.fetchone()[0]
+    previous = cap_lock_wait()
     try:
         cohort = Cohort.objects.select_for_update().get(pk=cohort_id)
     except OperationalError as exc:
         # lock_timeout raises LockNotAvailable (55P03), an OperationalError; the transaction is
         # now aborted, so the caller's atomic block must be left, which raising does.
         raise SeatsBusy(BUSY_MESSAGE) from exc
-    if previous is not None:
-        # Only the wait for the cohort lock is capped: a caller's own transaction (payments
-        # confirming an order, say) keeps its own lock waits after ours.
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
+    # Only the wait for the cohort lock is capped: a caller's own transaction (payments
+    # confirming an order, say) keeps its own lock waits after ours.
+    restore_lock_wait(previous)
     yield cohort
