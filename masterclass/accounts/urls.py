@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+import masterclass.converters  # noqa: F401  (registers the token converters)
+
 from . import views
 
 app_name = "accounts"
@@ -11,11 +13,11 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("verify/needed/", views.verification_needed, name="verification_needed"),
     path("verify/resend/", views.resend_verification, name="resend_verification"),
-    path("verify/<str:token>/", views.verify_email, name="verify_email"),
+    path("verify/<signed:token>/", views.verify_email, name="verify_email"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("password/reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
-        "password/reset/<uidb64>/<token>/",
+        "password/reset/<reset_uid:uidb64>/<reset_token:token>/",
         views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
