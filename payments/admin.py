@@ -4,8 +4,6 @@ Money and state fields are read-only here: they change only through services (th
 reconcile, or "Mark paid" for wire/PayPal orders, which confirms exactly like a payment).
 """
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -180,14 +178,10 @@ class OrderAdmin(admin.ModelAdmin):
                 messages.WARNING,
             )
             return redirect("admin:payments_order_change", order.pk)
-        initial = {"amount_received": Decimal(order.amount_minor) / 100}
+        initial = {"amount_received": order.amount_minor}
         form = ManualPaymentForm(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
-            received = int(
-                (form.cleaned_data["amount_received"] * 100).quantize(
-                    Decimal(1), rounding=ROUND_HALF_UP
-                )
-            )
+            received = form.cleaned_data["amount_received"]
             try:
                 services.confirm_manual_payment(
                     order_id=order.pk,
