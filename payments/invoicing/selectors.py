@@ -79,7 +79,7 @@ def documents_for_user(user) -> list[DocumentRow]:
                 note.issued_at,
                 DocumentRow(
                     kind="credit_note",
-                    title="Credit note",
+                    title=note.get_kind_display(),
                     number=note.number,
                     issued_on=note.issued_on,
                     amount=_amount(note.total_minor, note.currency),
