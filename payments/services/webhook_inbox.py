@@ -105,6 +105,11 @@ def read_delivery(*, body: bytes, header_event_id: str | None) -> Delivery:
     )
 
 
+def already_stored(delivery: Delivery) -> bool:
+    """A retry of a delivery we have: answered before anything is fetched or locked."""
+    return WebhookEvent.objects.filter(event_id=delivery.event_id).exists()
+
+
 def store_delivery(delivery: Delivery, *, now) -> WebhookEvent | None:
     """Store a delivery once by its event id; None when it is already stored (a retry).
 

@@ -56,12 +56,33 @@ def receive_webhook(*, body: bytes, signature: str, event_id: str | None = None,
     if not gateway.verify_webhook_signature(body=body, signature=signature):
         return WebhookResult(400, "invalid signature")
     delivery = webhook_inbox.read_delivery(body=body, header_event_id=event_id)
+    if webhook_inbox.already_stored(delivery):
+        return WebhookResult(200, "duplicate")
+    payload = delivery.payload
+    error = delivery.problem
+    if not error:
+        try:
+            payload = _with_emi_details(delivery.event, payload)
+        except gateway.GatewayUnavailable as exc:
+            log.warning(
+                "webhook %s %s deferred: EMI details unavailable: %s",
+                delivery.event,
+                delivery.event_id,
+                exc,
+            )
+            return WebhookResult(503, "EMI details unavailable, retry")
+        except gateway.GatewayError as exc:
+            # Razorpay refused to show the payment: a retry gets the same answer.
+            error = f"Could not fetch the payment's EMI details: {exc}"
+        except Exception as exc:
+            log.exception("webhook %s %s: EMI details", delivery.event, delivery.event_id)
+            error = f"Could not act on this event: {type(exc).__name__}: {exc}"[:2000]
     try:
         with transaction.atomic():
             stored = webhook_inbox.store_delivery(delivery, now=now)
             if stored is None:
                 return WebhookResult(200, "duplicate")
-            error = delivery.problem or _handle_or_record(delivery)
+            error = error or _handle_or_record(delivery, payload)
             stored.processed_at = timezone.now()
             stored.error = webhook_inbox.storable(error)
             stored.save(update_fields=["processed_at", "error"])
@@ -73,18 +94,45 @@ def receive_webhook(*, body: bytes, signature: str, event_id: str | None = None,
     return WebhookResult(200, "ok" if not error else "stored with error")
 
 
-def _handle_or_record(delivery: webhook_inbox.Delivery) -> str:
+def _handle_or_record(delivery: webhook_inbox.Delivery, payload: dict) -> str:
     """Handle the event in a savepoint; a failure that a retry cannot cure (a value the
     database refuses, a bug) is rolled back and kept as the event's error, so the delivery is
     still acknowledged and the admin shows it. Busy locks still go up, to answer 503."""
     try:
         with transaction.atomic():
-            return _handle(delivery.event, delivery.payload)
+            return _handle(delivery.event, payload)
     except (cohort_services.SeatsBusy, OperationalError):
         raise
     except Exception as exc:
         log.exception("webhook %s %s could not be acted on", delivery.event, delivery.event_id)
         return f"Could not act on this event: {type(exc).__name__}: {exc}"[:2000]
+
+
+def _with_emi_details(event: str, payload: dict) -> dict:
+    """The payload to act on, with the EMI plan of an EMI payment that is about to confirm.
+
+    Webhook payment entities never carry the `emi` object (tenure, issuer): only
+    `GET /v1/payments/<id>?expand[]=emi` does. The invoice is issued with the confirmation and
+    prints the tenure and bank, so they are fetched first, with no transaction or lock open.
+    Razorpay unreachable: GatewayUnavailable, and the webhook is answered 503 so Razorpay
+    retries it (the callback or reconcile may confirm the order meanwhile, with the plan).
+    The stored event keeps the body as Razorpay sent it.
+    """
+    payment = _entity(payload, "payment")
+    if (
+        event not in ("payment.captured", "order.paid")
+        or not payment
+        or payment.get("method") != "emi"
+        or payment.get("emi")
+        or not payment.get("id")
+        or not Order.objects.filter(razorpay_order_id=payment.get("order_id"))
+        .exclude(state=Order.State.PAID)
+        .exists()
+    ):
+        return payload
+    fetched = gateway.fetch_payment(payment["id"])
+    enriched = {**payment, "emi": fetched.get("emi") or {}}
+    return {**payload, "payment": {**payload["payment"], "entity": enriched}}
 
 
 def _handle(event: str, payload: dict) -> str:
