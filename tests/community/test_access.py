@@ -34,6 +34,7 @@ LEARNERS = {"confirmed"}
 READERS = {"confirmed", "pass_holder", "staff"}  # a session's doubts and its answers
 WRITERS = {"confirmed", "staff"}
 INSTRUCTOR = {"staff"}
+ALUMNI = {"confirmed", "pass_holder", "staff"}  # August has ended; pass holders join alumni
 
 
 def _endpoints(world, content):
@@ -45,7 +46,9 @@ def _endpoints(world, content):
         ),
         "vote": ("post", f"/community/doubts/{content.open_doubt.pk}/vote/", {}, WRITERS),
         "add page": ("get", f"/community/doubts/{d.pk}/add/", {}, WRITERS),
-        "add to a doubt": ("post", f"/community/doubts/{d.pk}/add/", {"body": "And groups?"}, WRITERS),
+        "add to a doubt": (
+            "post", f"/community/doubts/{d.pk}/add/", {"body": "And groups?"}, WRITERS
+        ),
         "answer page": ("get", f"/community/doubts/{d.pk}/answer/", {}, INSTRUCTOR),
         "answer": (
             "post",
@@ -76,10 +79,7 @@ def _endpoints(world, content):
         # Someone else's post: edit and delete are the author's alone.
         "edit another's post": ("get", f"/community/posts/{p.pk}/edit/", {}, set()),
         "delete another's post": ("post", f"/community/posts/{p.pk}/delete/", {}, set()),
-        # August has ended: its learners are alumni, pass holders join them.
-        "alumni forum": (
-            "get", f"/community/alumni/{world.course.slug}/", {}, {"confirmed", "pass_holder", "staff"}
-        ),
+        "alumni forum": ("get", f"/community/alumni/{world.course.slug}/", {}, ALUMNI),
         "invite link": ("get", f"/community/invite/{world.august.product_id}/", {}, LEARNERS),
     }  # fmt: skip
 
