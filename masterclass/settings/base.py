@@ -303,6 +303,7 @@ DEMO_STEPS = [
     "payments.invoicing.demo.load",
     "payments.refunds.demo.load",
     "masterclass.demo.load",
+    "community.demo.load",
     # After the demo learner and their enrollment exist (masterclass.demo), so it can book.
     "mentorship.demo.load",
 ]
