@@ -1,5 +1,7 @@
 from django.urls import path
 
+import masterclass.converters  # noqa: F401  (registers the token converters)
+
 from . import views
 
 app_name = "community"
@@ -25,5 +27,5 @@ urlpatterns = [
     path("community/posts/<int:post_id>/report/", views.report_post, name="report_post"),
     path("community/posts/<int:post_id>/hide/", views.hide_post, name="hide_post"),
     path("community/invite/<int:product_id>/", views.invite, name="invite"),
-    path("community/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("community/unsubscribe/<signed:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -20,6 +20,7 @@ NUL_TOKEN_URLS = [
     "/certificates/%00/",
     "/certificates/%00/pdf/",
     "/accounts/verify/%00/",
+    "/community/unsubscribe/%00/",
 ]
 
 
