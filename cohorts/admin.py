@@ -12,6 +12,8 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from masterclass.admin_lists import BoundedDateHierarchyMixin
+
 from . import selectors, services
 from .models import Cohort, Enrollment, LiveSession, SeatHold, WaitlistEntry
 
@@ -318,7 +320,7 @@ def _waitlist_rows(entries):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
+class EnrollmentAdmin(BoundedDateHierarchyMixin, admin.ModelAdmin):
     list_display = ["user", "product", "cohort", "state", "confirmed_at", "ended_at"]
     list_filter = ["state", "cohort", "product"]
     search_fields = ["user__email", "user__full_name", "cohort__name"]

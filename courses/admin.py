@@ -6,6 +6,8 @@ the edit on the next request.
 
 from django.contrib import admin, messages
 
+from masterclass.admin_lists import BoundedDateHierarchyMixin
+
 from . import services
 from .models import (
     FAQ,
@@ -118,7 +120,7 @@ class InstructorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Testimonial)
-class TestimonialAdmin(admin.ModelAdmin):
+class TestimonialAdmin(BoundedDateHierarchyMixin, admin.ModelAdmin):
     list_display = ["name", "month", "is_published", "ordering"]
     list_editable = ["is_published", "ordering"]
     list_filter = ["is_published", "course"]

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from masterclass.admin_lists import BoundedDateHierarchyMixin
+
 from . import selectors, services
 from .forms import WeeklySlotsForm
 from .models import Booking, Slot
@@ -91,7 +93,7 @@ class UpcomingFilter(admin.SimpleListFilter):
 
 
 @admin.register(Slot)
-class SlotAdmin(admin.ModelAdmin):
+class SlotAdmin(BoundedDateHierarchyMixin, admin.ModelAdmin):
     form = SlotAdminForm
     list_display = ["starts_at", "duration_minutes", "booked_by", "meeting_url"]
     list_filter = [UpcomingFilter, BookedFilter]

@@ -13,6 +13,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from masterclass.admin_lists import BoundedDateHierarchyMixin
+
 from . import services
 from .forms import ManualPaymentForm
 from .models import Order, Payment, WebhookEvent
@@ -73,7 +75,7 @@ class RefundInline(admin.TabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(BoundedDateHierarchyMixin, admin.ModelAdmin):
     list_display = [
         "reference",
         "user",

@@ -1,8 +1,12 @@
 from axes.admin import AccessAttemptAdmin as AxesAccessAttemptAdmin
+from axes.admin import AccessFailureLogAdmin as AxesAccessFailureLogAdmin
+from axes.admin import AccessLogAdmin as AxesAccessLogAdmin
 from axes.handlers.proxy import AxesProxyHandler
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from masterclass.admin_lists import BoundedDateHierarchyMixin
 
 from .models import User
 
@@ -43,7 +47,7 @@ class UserAdmin(BaseUserAdmin):
 
 # --- django-axes: its "Clean up expired attempts" action reads request.axes_attempt_time,
 # which only axes' login handler sets, so clicking it in the admin answered 500.
-class AccessAttemptAdmin(AxesAccessAttemptAdmin):
+class AccessAttemptAdmin(BoundedDateHierarchyMixin, AxesAccessAttemptAdmin):
     @admin.action(description="Clean up expired attempts")
     def cleanup_expired_attempts(self, request, queryset):
         AxesProxyHandler.update_request(request)
@@ -53,3 +57,18 @@ class AccessAttemptAdmin(AxesAccessAttemptAdmin):
 if admin.site.is_registered(AccessAttempt):
     admin.site.unregister(AccessAttempt)
 admin.site.register(AccessAttempt, AccessAttemptAdmin)
+
+
+# Axes' other two lists have a date hierarchy too (masterclass.admin_lists says why).
+class AccessLogAdmin(BoundedDateHierarchyMixin, AxesAccessLogAdmin):
+    pass
+
+
+class AccessFailureLogAdmin(BoundedDateHierarchyMixin, AxesAccessFailureLogAdmin):
+    pass
+
+
+for _model, _admin in [(AccessLog, AccessLogAdmin), (AccessFailureLog, AccessFailureLogAdmin)]:
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+        admin.site.register(_model, _admin)

@@ -10,6 +10,8 @@ from django.http import FileResponse, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
+from masterclass.admin_lists import BoundedDateHierarchyMixin
+
 from .exports import DocumentFilter, write_gst_csv, write_pdf_zip
 from .models import CreditNote, DocumentCounter, ExchangeRate, Invoice, SellerSettings
 from .templatetags.invoicing import format_minor
@@ -53,7 +55,7 @@ class SellerSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExchangeRate)
-class ExchangeRateAdmin(admin.ModelAdmin):
+class ExchangeRateAdmin(BoundedDateHierarchyMixin, admin.ModelAdmin):
     list_display = ["currency", "effective_on", "inr_per_unit", "source"]
     list_filter = ["currency"]
     date_hierarchy = "effective_on"
@@ -197,7 +199,7 @@ def export_zip(modeladmin, request, queryset):
     )  # fmt: skip
 
 
-class DocumentAdmin(ReadOnlyAdmin):
+class DocumentAdmin(BoundedDateHierarchyMixin, ReadOnlyAdmin):
     date_hierarchy = "issued_on"
     actions = [export_csv, export_zip]
     search_fields = ["number"]

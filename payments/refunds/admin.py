@@ -9,6 +9,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from masterclass.admin_lists import BoundedDateHierarchyMixin
+
 from . import services
 from .forms import AdminRefundForm, BankReferenceForm, DeclineForm
 from .models import Refund, RefundEvent
@@ -54,7 +56,7 @@ class RefundEventInline(admin.TabularInline):
 
 
 @admin.register(Refund)
-class RefundAdmin(admin.ModelAdmin):
+class RefundAdmin(BoundedDateHierarchyMixin, admin.ModelAdmin):
     list_display = [
         "reference",
         "order_link",

@@ -28,20 +28,14 @@ ROOT = Path(__file__).resolve().parents[2]
 # Bad values a careless or hostile visitor types or pastes.
 CORPUS = [
     "\x00",
-    "a\x00b",
-    "x" * 5000,  # overlong
-    "abc",  # not a number
-    "1e309",  # a huge exponent
+    "x" * 5000,  # overlong, and not a number
     "9" * 30,  # beyond any integer column
-    "-1",
+    "-1e309",  # negative, with a huge exponent
     "2026-02-30",  # an impossible date
-    "😀\u202e",  # emoji and a right-to-left override
-    "<script>alert(1)</script>",
-    "../../../etc/passwd",
-    "%00%2e%2e%2f",
+    "😀\u202e<script>alert(1)</script>../../../etc/passwd",  # emoji, markup, traversal
 ]
 # In a path segment: the same, plus shapes only a URL can carry.
-PATH_CORPUS = [*CORPUS, "0", "..%2F..%2F"]
+PATH_CORPUS = [*CORPUS, "0", "-1", "a\x00b", "..%2F..%2F"]
 # Query parameters that many pages read (pagination, sorting, search, admin filters).
 COMMON_PARAMS = ["next", "page", "p", "q", "o", "e", "currency", "order", "format", "_popup"]
 
@@ -139,7 +133,11 @@ def routes() -> list[Route]:
         for entry in patterns:
             here = [*pieces, *_pattern_pieces(entry.pattern)]
             if isinstance(entry, URLResolver):
-                walk(entry.url_patterns, here, [*names, entry.namespace] if entry.namespace else names)
+                walk(
+                    entry.url_patterns,
+                    here,
+                    [*names, entry.namespace] if entry.namespace else names,
+                )
             elif isinstance(entry, URLPattern):
                 prefix = ""
                 for piece in here:
@@ -369,6 +367,8 @@ class World:
         self.sql = _fingerprint_sql()
         self.before = self.fingerprint()
         self.requests = 0
+        # A GET must change nothing: the walk's last fingerprint checks all of them at once.
+        self.check_gets = False
         self.failures: list[str] = []
         self.changes: list[str] = []
 
@@ -402,7 +402,8 @@ class World:
                     status = response.status_code
                     if not getattr(response, "streaming", False):
                         body = response.content.decode("utf-8", errors="replace")
-                    after = self.fingerprint()
+                    if method != "get" or self.check_gets:
+                        after = self.fingerprint()
                 except Exception as exc:  # noqa: BLE001  what the fuzzer is looking for
                     status = 500
                     self.failures.append(
@@ -424,14 +425,12 @@ class World:
         if after == self.before:
             return
         if status >= 400 or after not in allowed:
-            tables = [
-                WATCHED_MODELS[i] for i, (a, b) in enumerate(zip(self.before, after)) if a != b
-            ]
+            pairs = zip(self.before, after, strict=True)
+            tables = [WATCHED_MODELS[i] for i, (a, b) in enumerate(pairs) if a != b]
             self.changes.append(f"{method.upper()} {url[:200]!r} {label} -> {status}: {tables}")
 
 
 def combos(candidates: dict[str, list[str]], limit: int = 6):
     keys = list(candidates)
-    return itertools.islice(
-        (dict(zip(keys, values)) for values in itertools.product(*candidates.values())), limit
-    )
+    every = itertools.product(*candidates.values())
+    return itertools.islice((dict(zip(keys, values, strict=True)) for values in every), limit)
