@@ -8,9 +8,9 @@ from django.test import Client
 
 from cohorts.models import Enrollment
 from payments.invoicing.models import CreditNote, Invoice
+from payments.models import Order
 from payments.refunds.models import Refund
 from payments.refunds.services import RefundRefused, request_refund
-from payments.models import Order
 from tests.factories import CohortFactory
 from tests.payments.conftest import fetched_payment, payment_event, post_webhook
 from tests.races import in_thread, row_locked, wait_for_lock_waiters
