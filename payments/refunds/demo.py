@@ -21,7 +21,7 @@ PASSWORD = "masterclass-learner"
 ADMIN_EMAIL = "admin@masterclass.local"
 
 
-def load():
+def load(*, now=None):
     cohort = (
         Cohort.objects.filter(admission_state=Cohort.AdmissionState.OPEN)
         .select_related("product")
@@ -47,6 +47,7 @@ def load():
             note="Goodwill: the first class started 40 minutes late.",
             ends_enrollment=False,
             bank_reference="DEMO-NEFT-000123",
+            now=now,
         )
 
 

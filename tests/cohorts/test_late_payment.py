@@ -3,7 +3,6 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core import mail
-from django.utils import timezone
 
 from cohorts.models import Enrollment, SeatHold, WaitlistEntry
 from cohorts.selectors import seat_count, waitlist_position
@@ -15,6 +14,7 @@ from cohorts.services import (
     place_at_head_of_waitlist,
     release_expired_holds,
 )
+from tests.clock import instant
 from tests.cohorts.conftest import fill, wait
 from tests.factories import UserFactory
 
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 def lapsed_hold(small_cohort, buyer, settings):
     """buyer held a seat 20 minutes ago with 15-minute holds: it lapsed before they paid."""
     settings.SEAT_HOLD_MINUTES = 15
-    with time_machine.travel(timezone.now() - dt.timedelta(minutes=20), tick=False):
+    with time_machine.travel(instant() - dt.timedelta(minutes=20), tick=False):
         return hold_seat(cohort=small_cohort, user=buyer)
 
 

@@ -2,7 +2,6 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.utils import timezone
 
 from cohorts.models import Cohort, SeatHold
 from cohorts.selectors import seat_count
@@ -20,9 +19,8 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_a_hold_takes_one_seat_for_the_configured_minutes(small_cohort, buyer, settings):
+def test_a_hold_takes_one_seat_for_the_configured_minutes(now, small_cohort, buyer, settings):
     settings.SEAT_HOLD_MINUTES = 15
-    now = timezone.now()
     with time_machine.travel(now, tick=False):
         hold = hold_seat(cohort=small_cohort, user=buyer)
     assert hold.expires_at == now + dt.timedelta(minutes=15)
