@@ -10,16 +10,36 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+
+from masterclass.admin_filters import day_filter
 
 from . import selectors, services
 from .models import Cohort, Enrollment, LiveSession, SeatHold, WaitlistEntry
 
 
 class LiveSessionInline(admin.TabularInline):
+    """Dates and titles only, so sixteen sessions fit a laptop screen; topics, pre-reads and
+    links are edited on each session's own page (the change link) or in the sessions list."""
+
     model = LiveSession
     extra = 0
-    fields = ["starts_at", "title", "topics", "recording_url", "pre_reads", "problem_statement_url"]
+    fields = ["starts_at", "title", "has_recording", "details"]
+    readonly_fields = ["has_recording", "details"]
+    classes = ["compact-sessions"]
+
+    @admin.display(description="Recording", boolean=True)
+    def has_recording(self, session):
+        return bool(session.recording_url)
+
+    @admin.display(description="More")
+    def details(self, session):
+        if session.pk is None:
+            return "Save first"
+        url = reverse("admin:cohorts_livesession_change", args=[session.pk])
+        return format_html('<a href="{}">Details</a>', url)
 
 
 class OpenAdmissionsForm(forms.Form):
@@ -317,6 +337,30 @@ def _waitlist_rows(entries):
         ]
 
 
+@admin.register(LiveSession)
+class LiveSessionAdmin(admin.ModelAdmin):
+    """Every class of every cohort: the full edit form (topics, pre-reads, recording)."""
+
+    list_display = ["starts_at", "title", "cohort", "has_recording"]
+    list_filter = [day_filter("starts_at", title="day of the class"), "cohort"]
+    search_fields = ["title", "cohort__name"]
+    list_select_related = ["cohort"]
+    date_hierarchy = "starts_at"
+    fields = [
+        "cohort",
+        "starts_at",
+        "title",
+        "topics",
+        "recording_url",
+        "pre_reads",
+        "problem_statement_url",
+    ]
+
+    @admin.display(description="Recording", boolean=True)
+    def has_recording(self, session):
+        return bool(session.recording_url)
+
+
 @admin.register(Enrollment)
 class EnrollmentAdmin(admin.ModelAdmin):
     list_display = ["user", "product", "cohort", "state", "confirmed_at", "ended_at"]
@@ -352,10 +396,25 @@ class EnrollmentAdmin(admin.ModelAdmin):
         return _csv_response("enrollments.csv", ENROLLMENT_CSV_HEADER, _enrollment_rows(queryset))
 
 
+class LiveHoldFilter(admin.SimpleListFilter):
+    """Holds keeping a seat now (active and unexpired): the "held" figure counts these."""
+
+    title = "keeps a seat now"
+    parameter_name = "live"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return selectors.live_holds(queryset)
+        return queryset
+
+
 @admin.register(SeatHold)
 class SeatHoldAdmin(admin.ModelAdmin):
     list_display = ["email", "cohort", "kind", "state", "created_at", "expires_at"]
-    list_filter = ["kind", "state", "cohort"]
+    list_filter = [LiveHoldFilter, "kind", "state", "cohort"]
     search_fields = ["email"]
     list_select_related = ["cohort"]
     readonly_fields = [f.name for f in SeatHold._meta.fields]

@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from . import services
+from . import selectors, services
 from .forms import ManualPaymentForm
 from .models import Order, Payment, WebhookEvent
 from .templatetags.payments_tags import format_money
@@ -261,10 +261,25 @@ class PaymentAdmin(admin.ModelAdmin):
         return False
 
 
+class FailedWebhookFilter(admin.SimpleListFilter):
+    """Deliveries whose processing failed: what the instructor's home counts."""
+
+    title = "processing"
+    parameter_name = "failed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Failed")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(pk__in=selectors.failed_webhooks().values("pk"))
+        return queryset
+
+
 @admin.register(WebhookEvent)
 class WebhookEventAdmin(admin.ModelAdmin):
     list_display = ["event", "event_id", "received_at", "processed_at", "has_error"]
-    list_filter = ["event"]
+    list_filter = [FailedWebhookFilter, "event"]
     search_fields = ["event_id"]
 
     def get_readonly_fields(self, request, obj=None):
