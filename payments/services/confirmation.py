@@ -154,6 +154,13 @@ def settle_gateway_payment(*, payment: dict, source: str, now=None) -> Order | N
     if order is None:
         log.warning("%s: payment %s for unknown order", source, payment.get("id"))
         return None
+    if status == Payment.Status.AUTHORIZED and order.state not in CONFIRMABLE_STATES:
+        # Paid by another payment (or refunded): this one can buy nothing, and Razorpay
+        # refunds an authorised payment on a paid order by itself (docs: Refunds >
+        # Auto-refunds). Capturing it would only make us refund it. Record it and wait.
+        record_gateway_payment(payment=payment)
+        order.refresh_from_db()
+        return order
     if status == Payment.Status.AUTHORIZED:
         check_payment_matches(order, payment)
         try:

@@ -10,9 +10,10 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from cohorts import services as cohort_services
+from payments.refunds.services import apply_refund_webhook
 
 from .. import gateway
-from ..models import Order, WebhookEvent
+from ..models import Order, Payment, WebhookEvent
 from .confirmation import (
     PaymentMismatch,
     confirm_order_payment,
@@ -121,11 +122,18 @@ def _handle(event: str, payload: dict) -> str:
             transaction.on_commit(settle_later)
         return ""
     if event in REFUND_EVENTS:
-        from payments.refunds.services import apply_refund_webhook
-
         refund = _entity(payload, "refund")
         if not refund or not refund.get("id"):
             return "no refund entity"
+        if (
+            payment
+            and payment.get("id")
+            and payment.get("order_id")
+            and not Payment.objects.filter(gateway_payment_id=payment["id"]).exists()
+        ):
+            # A payment we never heard of (its payment.authorized is late, or was lost) that
+            # Razorpay refunded by itself: record it so the refund has a payment to belong to.
+            record_gateway_payment(payment=payment)
         if is_auto_refund(refund):
             # Our own refund of a payment that found no seat: the refunds app never saw it.
             mark_auto_refund_settled(refund_entity=refund, event=event)
