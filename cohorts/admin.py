@@ -8,16 +8,28 @@ import csv
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
 from masterclass.admin_filters import day_filter
 
-from . import selectors, services
-from .models import Cohort, Enrollment, LiveSession, SeatHold, WaitlistEntry
+from . import emails, selectors, services
+from .forms import CohortEmailForm
+from .models import (
+    Cohort,
+    CohortEmail,
+    CohortEmailDelivery,
+    Enrollment,
+    LiveSession,
+    SeatHold,
+    WaitlistEntry,
+)
 
 
 class LiveSessionInline(admin.TabularInline):
@@ -275,6 +287,73 @@ class CohortAdmin(admin.ModelAdmin):
             return
         self.message_user(request, success % cohort.name)
 
+    # --- emails to the cohort's confirmed learners -----------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:cohort_id>/email/",
+                self.admin_site.admin_view(self.email_learners_view),
+                name="cohorts_cohort_email",
+            ),
+            *super().get_urls(),
+        ]
+
+    def email_learners_view(self, request, cohort_id):
+        """Write, preview (with the number of learners it goes to), then send."""
+        cohort = get_object_or_404(Cohort, pk=cohort_id)
+        if not self.has_change_permission(request, cohort):
+            raise PermissionDenied
+        recipients = list(selectors.confirmed_learners(cohort.pk))
+        form = CohortEmailForm(request.POST or None)
+        step, error = "write", ""
+        if request.method == "POST" and form.is_valid() and "edit" not in request.POST:
+            step = "preview"
+            if "send" in request.POST:
+                try:
+                    message = services.send_cohort_email(
+                        cohort_id=cohort.pk,
+                        sent_by=request.user,
+                        expected_recipients=_int_or_none(request.POST.get("expected")),
+                        **form.cleaned_data,
+                    )
+                except services.CohortEmailError as exc:
+                    error = str(exc)
+                else:
+                    count = message.deliveries.count()
+                    self.message_user(
+                        request,
+                        f"“{message.subject}” is queued for {count} learner(s) of "
+                        f"{cohort.name}; the worker sends each copy once.",
+                        messages.SUCCESS,
+                    )
+                    return redirect("admin:cohorts_cohortemail_change", message.pk)
+        preview = None
+        if step == "preview":
+            preview = emails.render_cohort_email_preview(
+                cohort=cohort,
+                learner=recipients[0].user if recipients else request.user,
+                **form.cleaned_data,
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Email the learners of {cohort.name}",
+            "cohort": cohort,
+            "form": form,
+            "step": step,
+            "preview": preview,
+            "error": error,
+            "recipients": len(recipients),
+            "original": cohort,
+        }
+        return TemplateResponse(
+            request,
+            "admin/cohorts/cohort/email_learners.html",
+            context,
+            status=400 if request.method == "POST" and (form.errors or error) else 200,
+        )
+
     # --- the change page: seat figures and a chart of seats filled over time ----------------
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -284,6 +363,13 @@ class CohortAdmin(admin.ModelAdmin):
             extra_context["seat_count"] = selectors.seat_count(cohort)
             extra_context["seat_chart"] = seat_chart(cohort)
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+def _int_or_none(raw):
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return None
 
 
 def seat_chart(cohort, *, width=600, height=160, pad=24) -> dict:
@@ -455,3 +541,56 @@ class WaitlistEntryAdmin(admin.ModelAdmin):
     @admin.action(description="Export selected waitlist entries (CSV)")
     def export_csv(self, request, queryset):
         return _csv_response("waitlist.csv", WAITLIST_CSV_HEADER, _waitlist_rows(queryset))
+
+
+class CohortEmailDeliveryInline(admin.TabularInline):
+    model = CohortEmailDelivery
+    fields = ["to_address", "state", "sent_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CohortEmail)
+class CohortEmailAdmin(admin.ModelAdmin):
+    """The record of what was sent to whom; new emails start on a cohort's page."""
+
+    list_display = ["subject", "cohort", "kind", "created_at", "sent_by", "copies"]
+    list_filter = ["kind", "cohort"]
+    search_fields = ["subject", "body"]
+    list_select_related = ["cohort", "sent_by"]
+    readonly_fields = ["cohort", "kind", "subject", "body", "sent_by", "created_at", "copies"]
+    fields = readonly_fields
+    inlines = [CohortEmailDeliveryInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                queued=Count("deliveries", filter=Q(deliveries__state="queued")),
+                sent=Count("deliveries", filter=Q(deliveries__state="sent")),
+                skipped=Count("deliveries", filter=Q(deliveries__state="skipped")),
+            )
+        )
+
+    @admin.display(description="Copies")
+    def copies(self, message):
+        parts = [f"{message.sent} sent"]
+        if message.queued:
+            parts.append(f"{message.queued} queued")
+        if message.skipped:
+            parts.append(f"{message.skipped} skipped (no longer enrolled)")
+        return ", ".join(parts)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

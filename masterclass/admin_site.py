@@ -35,6 +35,7 @@ MODEL_GROUPS = {
     "courses.testimonial": SELLING,
     "courses.faq": SELLING,
     "cohorts.livesession": TEACHING,
+    "cohorts.cohortemail": TEACHING,
     "mentorship.booking": TEACHING,
     "mentorship.slot": TEACHING,
     "learning.certificate": TEACHING,
