@@ -74,6 +74,13 @@ def receive_webhook(*, body: bytes, signature: str, event_id: str | None = None,
     key = _event_id(event_id, event, payload)
     if not key:
         return WebhookResult(400, "no event id")
+    if WebhookEvent.objects.filter(event_id=key).exists():
+        return WebhookResult(200, "duplicate")
+    try:
+        payload = _with_emi_details(event, payload)
+    except gateway.GatewayUnavailable as exc:
+        log.warning("webhook %s %s deferred: EMI details unavailable: %s", event, key, exc)
+        return WebhookResult(503, "EMI details unavailable, retry")
     try:
         with transaction.atomic():
             try:
@@ -91,6 +98,33 @@ def receive_webhook(*, body: bytes, signature: str, event_id: str | None = None,
         log.warning("webhook %s %s deferred: %s", event, key, exc)
         return WebhookResult(503, "busy, retry")
     return WebhookResult(200, "ok" if not error else "stored with error")
+
+
+def _with_emi_details(event: str, payload: dict) -> dict:
+    """The payload to act on, with the EMI plan of an EMI payment that is about to confirm.
+
+    Webhook payment entities never carry the `emi` object (tenure, issuer): only
+    `GET /v1/payments/<id>?expand[]=emi` does. The invoice is issued with the confirmation and
+    prints the tenure and bank, so they are fetched first, with no transaction or lock open.
+    Razorpay unreachable: GatewayUnavailable, and the webhook is answered 503 so Razorpay
+    retries it (the callback or reconcile may confirm the order meanwhile, with the plan).
+    The stored event keeps the body as Razorpay sent it.
+    """
+    payment = _entity(payload, "payment")
+    if (
+        event not in ("payment.captured", "order.paid")
+        or not payment
+        or payment.get("method") != "emi"
+        or payment.get("emi")
+        or not payment.get("id")
+        or not Order.objects.filter(razorpay_order_id=payment.get("order_id"))
+        .exclude(state=Order.State.PAID)
+        .exists()
+    ):
+        return payload
+    fetched = gateway.fetch_payment(payment["id"])
+    enriched = {**payment, "emi": fetched.get("emi") or {}}
+    return {**payload, "payment": {**payload["payment"], "entity": enriched}}
 
 
 def _handle(event: str, payload: dict) -> str:
