@@ -140,9 +140,7 @@ def test_a_count_that_changed_since_the_preview_sends_nothing(
     assert mail.outbox == [] and not CohortEmailDelivery.objects.exists()
 
 
-def test_an_empty_subject_rerenders_the_form_with_its_message(
-    cohort, learners, instructor_client
-):
+def test_an_empty_subject_rerenders_the_form_with_its_message(cohort, learners, instructor_client):
     response = instructor_client.post(_url(cohort), {**MESSAGE, "subject": " ", "send": "1"})
     assert response.status_code == 400
     assert "This field is required." in response.content.decode()
