@@ -292,16 +292,16 @@ class CohortAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path(
-                "<int:cohort_id>/email/",
+                "<int:pk>/email/",
                 self.admin_site.admin_view(self.email_learners_view),
                 name="cohorts_cohort_email",
             ),
             *super().get_urls(),
         ]
 
-    def email_learners_view(self, request, cohort_id):
+    def email_learners_view(self, request, pk):
         """Write, preview (with the number of learners it goes to), then send."""
-        cohort = get_object_or_404(Cohort, pk=cohort_id)
+        cohort = get_object_or_404(Cohort, pk=pk)
         if not self.has_change_permission(request, cohort):
             raise PermissionDenied
         recipients = list(selectors.confirmed_learners(cohort.pk))
