@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from masterclass import dashboard, views
+from masterclass import converters, dashboard, views  # noqa: F401  (converters register)
 
 urlpatterns = [
     path("", views.landing, name="landing"),
@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("payments.refunds.urls")),
     path("", include("mentorship.urls")),
     path("", include("masterclass.learning.urls")),
+    path("", include("community.urls")),
     path(getattr(settings, "ADMIN_URL", "admin/"), admin.site.urls),
 ]
 

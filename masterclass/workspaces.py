@@ -146,7 +146,8 @@ def _attention() -> list[Figure]:
             {"channel__exact": "manual", "state__exact": "awaiting_manual"},
         ),
         ("Failed refunds", waiting["failed"], "refunds_refund", {"needs": "failed"}),
-        ("Failed webhooks", webhooks, "payments_webhookevent", {"failed": "yes"}),
+        ("Webhooks not acted on (an error)", webhooks, "payments_webhookevent",
+         {"outcome": "not_acted_on"}),
     ]  # fmt: skip
     return [
         Figure(label, str(count), admin_list(model, **params), needs_you=count > 0)

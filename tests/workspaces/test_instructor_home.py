@@ -172,7 +172,7 @@ def test_each_figure_counts_the_hand_made_rows(business):
         "Refunds to send by hand": "1",
         "Wire / PayPal payments to mark paid": "2",
         "Failed refunds": "1",
-        "Failed webhooks": "1",
+        "Webhooks not acted on (an error)": "1",
     }
     today, tomorrow = home.days
     assert today.date == dt.date(2026, 3, 10) and tomorrow.date == dt.date(2026, 3, 11)
