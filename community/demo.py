@@ -18,8 +18,8 @@ from . import services
 from .models import CommunityInvite, Doubt, Thread
 
 
-def load():
-    admin, learner = demo_users()
+def load(*, now=None):
+    admin, learner = demo_users(now=now)
     august = Cohort.objects.filter(name="August 2022").order_by("pk").first()
     session = august and august.sessions.exclude(recording_url="").order_by("starts_at").first()
     if session is None:
