@@ -18,11 +18,10 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
-from django.utils import timezone
 
 from community import services
 from community.models import Doubt
-from tests import factories
+from tests import clock, factories
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "community"
@@ -105,9 +104,9 @@ class Person:
         assert violations == [], f"{self.page.url}: {violations}"
 
 
-def test_a_doubt_voted_up_answered_live_at_minute_42_links_the_recording(browser, live_server):
+def test_a_doubt_voted_up_answered_live_at_minute_42_links_the_recording(browser, live_server, now):
     axe = _axe_source()
-    today = timezone.localdate()
+    today = clock.today()
     course = factories.CourseFactory()
     cohort = factories.CohortFactory(
         course=course, name="October 2026", slug="october-2026",
@@ -116,7 +115,7 @@ def test_a_doubt_voted_up_answered_live_at_minute_42_links_the_recording(browser
     session = factories.RecordedSessionFactory(
         cohort=cohort,
         title="Designing a chat system",
-        starts_at=timezone.now() - dt.timedelta(hours=1),
+        starts_at=now - dt.timedelta(hours=1),
         recording_url="https://www.youtube.com/watch?v=chat-oct",
     )
     asha = factories.UserFactory(email="asha@example.com", full_name="Asha Rao")
