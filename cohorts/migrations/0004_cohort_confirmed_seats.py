@@ -115,7 +115,7 @@ def drop_triggers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cohorts", "0002_enrollment_end_reason_waitlist_states"),
+        ("cohorts", "0003_cohort_emails"),
         ("courses", "0004_instructor_newsletter_blurb"),
     ]
 
