@@ -14,6 +14,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cohorts.models import Enrollment, LiveSession
+from community import selectors as community_selectors
+from community import services as community_services
+from community.forms import CommunityEmailForm
 from courses.models import NewsletterSubscriber
 
 from . import selectors, services
@@ -188,8 +191,13 @@ def preferences(request):
     form = PreferencesForm(
         request.POST or None, initial={"newsletter": subscribed, "time_zone": user.time_zone}
     )
-    if request.method == "POST" and form.is_valid():
+    community_form = CommunityEmailForm(
+        request.POST or None, initial=community_selectors.receives(user)
+    )
+    if request.method == "POST" and form.is_valid() and community_form.is_valid():
         services.set_time_zone(user=user, time_zone=form.cleaned_data["time_zone"])
+        for kind, wanted in community_form.cleaned_data.items():
+            community_services.set_email_opt_out(user=user, kind=kind, opted_out=not wanted)
         subscriber = services.set_newsletter_subscription(
             user=user, subscribed=form.cleaned_data["newsletter"]
         )
@@ -205,6 +213,6 @@ def preferences(request):
     return render(
         request,
         "learning/preferences.html",
-        {"form": form, "subscriber": subscriber},
+        {"form": form, "community_form": community_form, "subscriber": subscriber},
         status=400 if request.method == "POST" else 200,
     )

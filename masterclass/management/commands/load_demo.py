@@ -1,12 +1,14 @@
 """Load the demo catalogue, cohorts, learners and bookings: `manage.py load_demo`.
 
 Runs the functions named in settings.DEMO_STEPS in order; each is idempotent, so running the
-command twice changes nothing.
+command twice changes nothing. The clock is read once and every step gets that instant as
+`now`, so the demo's dates agree with each other even when it runs across midnight.
 """
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 
@@ -14,7 +16,8 @@ class Command(BaseCommand):
     help = "Load demo data (idempotent)."
 
     def handle(self, *args, **options):
+        now = timezone.now()
         for dotted in settings.DEMO_STEPS:
             with transaction.atomic():
-                import_string(dotted)()
+                import_string(dotted)(now=now)
             self.stdout.write(f"loaded {dotted}")
