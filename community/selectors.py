@@ -103,6 +103,7 @@ def threads_of(forum: Forum):
                 Post.objects.filter(thread=OuterRef("pk"), by_instructor=True, is_opening=False)
             ),
         )
+        .order_by("-pinned", "-last_post_at", "-id")
     )
 
 
