@@ -1,7 +1,8 @@
 import pytest
 
-# The --at option, MASTERCLASS_TEST_AT and the `now` fixture every test and factory shares.
-pytest_plugins = ["tests.clock"]
+# The --at option, MASTERCLASS_TEST_AT and the `now` fixture every test and factory shares;
+# pytester runs a pytest inside a test (tests/foundation/test_time_travel.py).
+pytest_plugins = ["tests.clock", "pytester"]
 
 
 @pytest.fixture(autouse=True)
