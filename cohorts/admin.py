@@ -8,20 +8,52 @@ import csv
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Q
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
+from masterclass.admin_filters import day_filter
 from masterclass.admin_lists import BoundedDateHierarchyMixin
 
-from . import selectors, services
-from .models import Cohort, Enrollment, LiveSession, SeatHold, WaitlistEntry
+from . import emails, selectors, services
+from .forms import CohortEmailForm
+from .models import (
+    Cohort,
+    CohortEmail,
+    CohortEmailDelivery,
+    Enrollment,
+    LiveSession,
+    SeatHold,
+    WaitlistEntry,
+)
 
 
 class LiveSessionInline(admin.TabularInline):
+    """Dates and titles only, so sixteen sessions fit a laptop screen; topics, pre-reads and
+    links are edited on each session's own page (the change link) or in the sessions list."""
+
     model = LiveSession
     extra = 0
-    fields = ["starts_at", "title", "topics", "recording_url", "pre_reads", "problem_statement_url"]
+    fields = ["starts_at", "title", "has_recording", "details"]
+    readonly_fields = ["has_recording", "details"]
+    classes = ["compact-sessions"]
+
+    @admin.display(description="Recording", boolean=True)
+    def has_recording(self, session):
+        return bool(session.recording_url)
+
+    @admin.display(description="More")
+    def details(self, session):
+        if session.pk is None:
+            return "Save first"
+        url = reverse("admin:cohorts_livesession_change", args=[session.pk])
+        return format_html('<a href="{}">Details</a>', url)
 
 
 class OpenAdmissionsForm(forms.Form):
@@ -48,6 +80,26 @@ class CohortAdminForm(forms.ModelForm):
                 "and moves held seats, which saving this form would not do."
             )
         return new
+
+    def clean_capacity(self):
+        """Never below the seats already confirmed (the database refuses it too). The cohort
+        row stays locked until the admin's save commits, so no seat is confirmed in between."""
+        capacity = self.cleaned_data["capacity"]
+        if not self.instance.pk:
+            return capacity
+        try:
+            with transaction.atomic(), services.locked_cohort(self.instance.pk) as cohort:
+                confirmed = cohort.confirmed_seats
+        except services.SeatsBusy as exc:
+            raise forms.ValidationError(
+                "Seats in this cohort are being bought right now; save again in a moment."
+            ) from exc
+        if capacity is not None and capacity < confirmed:
+            raise forms.ValidationError(
+                f"{confirmed} seats are already confirmed in this cohort, so the capacity "
+                f"cannot be lower than {confirmed}."
+            )
+        return capacity
 
 
 def _csv_response(filename: str, header: list[str], rows) -> HttpResponse:
@@ -257,6 +309,73 @@ class CohortAdmin(admin.ModelAdmin):
             return
         self.message_user(request, success % cohort.name)
 
+    # --- emails to the cohort's confirmed learners -----------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/email/",
+                self.admin_site.admin_view(self.email_learners_view),
+                name="cohorts_cohort_email",
+            ),
+            *super().get_urls(),
+        ]
+
+    def email_learners_view(self, request, pk):
+        """Write, preview (with the number of learners it goes to), then send."""
+        cohort = get_object_or_404(Cohort, pk=pk)
+        if not self.has_change_permission(request, cohort):
+            raise PermissionDenied
+        recipients = list(selectors.confirmed_learners(cohort.pk))
+        form = CohortEmailForm(request.POST or None)
+        step, error = "write", ""
+        if request.method == "POST" and form.is_valid() and "edit" not in request.POST:
+            step = "preview"
+            if "send" in request.POST:
+                try:
+                    message = services.send_cohort_email(
+                        cohort_id=cohort.pk,
+                        sent_by=request.user,
+                        expected_recipients=_int_or_none(request.POST.get("expected")),
+                        **form.cleaned_data,
+                    )
+                except services.CohortEmailError as exc:
+                    error = str(exc)
+                else:
+                    count = message.deliveries.count()
+                    self.message_user(
+                        request,
+                        f"“{message.subject}” is queued for {count} learner(s) of "
+                        f"{cohort.name}; the worker sends each copy once.",
+                        messages.SUCCESS,
+                    )
+                    return redirect("admin:cohorts_cohortemail_change", message.pk)
+        preview = None
+        if step == "preview":
+            preview = emails.render_cohort_email_preview(
+                cohort=cohort,
+                learner=recipients[0].user if recipients else request.user,
+                **form.cleaned_data,
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Email the learners of {cohort.name}",
+            "cohort": cohort,
+            "form": form,
+            "step": step,
+            "preview": preview,
+            "error": error,
+            "recipients": len(recipients),
+            "original": cohort,
+        }
+        return TemplateResponse(
+            request,
+            "admin/cohorts/cohort/email_learners.html",
+            context,
+            status=400 if request.method == "POST" and (form.errors or error) else 200,
+        )
+
     # --- the change page: seat figures and a chart of seats filled over time ----------------
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -266,6 +385,13 @@ class CohortAdmin(admin.ModelAdmin):
             extra_context["seat_count"] = selectors.seat_count(cohort)
             extra_context["seat_chart"] = seat_chart(cohort)
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+def _int_or_none(raw):
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return None
 
 
 def seat_chart(cohort, *, width=600, height=160, pad=24) -> dict:
@@ -319,6 +445,30 @@ def _waitlist_rows(entries):
         ]
 
 
+@admin.register(LiveSession)
+class LiveSessionAdmin(BoundedDateHierarchyMixin, admin.ModelAdmin):
+    """Every class of every cohort: the full edit form (topics, pre-reads, recording)."""
+
+    list_display = ["starts_at", "title", "cohort", "has_recording"]
+    list_filter = [day_filter("starts_at", title="day of the class"), "cohort"]
+    search_fields = ["title", "cohort__name"]
+    list_select_related = ["cohort"]
+    date_hierarchy = "starts_at"
+    fields = [
+        "cohort",
+        "starts_at",
+        "title",
+        "topics",
+        "recording_url",
+        "pre_reads",
+        "problem_statement_url",
+    ]
+
+    @admin.display(description="Recording", boolean=True)
+    def has_recording(self, session):
+        return bool(session.recording_url)
+
+
 @admin.register(Enrollment)
 class EnrollmentAdmin(BoundedDateHierarchyMixin, admin.ModelAdmin):
     list_display = ["user", "product", "cohort", "state", "confirmed_at", "ended_at"]
@@ -354,10 +504,25 @@ class EnrollmentAdmin(BoundedDateHierarchyMixin, admin.ModelAdmin):
         return _csv_response("enrollments.csv", ENROLLMENT_CSV_HEADER, _enrollment_rows(queryset))
 
 
+class LiveHoldFilter(admin.SimpleListFilter):
+    """Holds keeping a seat now (active and unexpired): the "held" figure counts these."""
+
+    title = "keeps a seat now"
+    parameter_name = "live"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return selectors.live_holds(queryset)
+        return queryset
+
+
 @admin.register(SeatHold)
 class SeatHoldAdmin(admin.ModelAdmin):
     list_display = ["email", "cohort", "kind", "state", "created_at", "expires_at"]
-    list_filter = ["kind", "state", "cohort"]
+    list_filter = [LiveHoldFilter, "kind", "state", "cohort"]
     search_fields = ["email"]
     list_select_related = ["cohort"]
     readonly_fields = [f.name for f in SeatHold._meta.fields]
@@ -398,3 +563,56 @@ class WaitlistEntryAdmin(admin.ModelAdmin):
     @admin.action(description="Export selected waitlist entries (CSV)")
     def export_csv(self, request, queryset):
         return _csv_response("waitlist.csv", WAITLIST_CSV_HEADER, _waitlist_rows(queryset))
+
+
+class CohortEmailDeliveryInline(admin.TabularInline):
+    model = CohortEmailDelivery
+    fields = ["to_address", "state", "sent_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CohortEmail)
+class CohortEmailAdmin(admin.ModelAdmin):
+    """The record of what was sent to whom; new emails start on a cohort's page."""
+
+    list_display = ["subject", "cohort", "kind", "created_at", "sent_by", "copies"]
+    list_filter = ["kind", "cohort"]
+    search_fields = ["subject", "body"]
+    list_select_related = ["cohort", "sent_by"]
+    readonly_fields = ["cohort", "kind", "subject", "body", "sent_by", "created_at", "copies"]
+    fields = readonly_fields
+    inlines = [CohortEmailDeliveryInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                queued=Count("deliveries", filter=Q(deliveries__state="queued")),
+                sent=Count("deliveries", filter=Q(deliveries__state="sent")),
+                skipped=Count("deliveries", filter=Q(deliveries__state="skipped")),
+            )
+        )
+
+    @admin.display(description="Copies")
+    def copies(self, message):
+        parts = [f"{message.sent} sent"]
+        if message.queued:
+            parts.append(f"{message.queued} queued")
+        if message.skipped:
+            parts.append(f"{message.skipped} skipped (no longer enrolled)")
+        return ", ".join(parts)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from masterclass.admin_filters import day_filter
 from masterclass.admin_lists import BoundedDateHierarchyMixin
 
 from . import selectors, services
@@ -202,7 +203,7 @@ class SlotAdmin(BoundedDateHierarchyMixin, admin.ModelAdmin):
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
     list_display = ["slot_time", "user", "state", "short_topic", "reminder_sent_at"]
-    list_filter = ["state"]
+    list_filter = ["state", day_filter("slot__starts_at", title="day of the call")]
     search_fields = ["user__email", "user__full_name", "topic"]
     list_select_related = ["slot", "user"]
     readonly_fields = [

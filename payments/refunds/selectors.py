@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -72,7 +73,12 @@ def refund_summary_for_user(user, now: datetime | None = None) -> dict[int, Refu
     }
     learner_refund: dict[int, Refund] = {}
     shown: dict[int, Refund] = {}
-    for refund in Refund.objects.filter(order__in=orders.values()).order_by("created_at", "id"):
+    # Refunds of other payments (late, duplicate, Razorpay's automatic ones) are not the
+    # refund of this seat: the learner's page never reports them as such.
+    of_orders = Refund.objects.filter(order__in=orders.values()).exclude(
+        origin__in=Refund.EXTRA_PAYMENT_ORIGINS
+    )
+    for refund in of_orders.order_by("created_at", "id"):
         if refund.origin == Refund.Origin.LEARNER:
             learner_refund[refund.order_id] = refund
         if refund.origin == Refund.Origin.LEARNER or refund.state == Refund.State.PROCESSED:
@@ -117,3 +123,25 @@ def status_text(refund: Refund) -> str:
     if refund.channel == Refund.Channel.MANUAL:
         return f"Refund of {amount} approved; it will be sent to you by bank transfer."
     return f"Refund of {amount} is being processed."
+
+
+# --- refunds that wait for a person (the admin's "needs you" filter and the instructor's home)
+
+NEEDS_YOU = {
+    "approval": ("Waiting for approval", Q(state=Refund.State.REQUESTED, approved_at__isnull=True)),
+    "transfer": (
+        "Waiting for a manual transfer",
+        Q(state=Refund.State.REQUESTED, channel=Refund.Channel.MANUAL, approved_at__isnull=False),
+    ),
+    "failed": (
+        "Failed, not retried automatically",
+        Q(state=Refund.State.FAILED, next_attempt_at__isnull=True),
+    ),
+}
+
+
+def refunds_needing_you() -> dict[str, int]:
+    """How many refunds wait in each NEEDS_YOU group (one query)."""
+    return Refund.objects.aggregate(
+        **{name: Count("id", filter=condition) for name, (_, condition) in NEEDS_YOU.items()}
+    )
