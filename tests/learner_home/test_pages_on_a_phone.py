@@ -77,7 +77,7 @@ def test_pages_are_titled_and_fit_a_phone(browser, live_server, client, august, 
         reverse("learning:session_feedback", args=[october.sessions.get().pk]): "Feedback on",
         reverse("learning:preferences"): "Email preferences",
         reverse("learning:verify_certificate", args=[certificate.code]): "Certificate of Asha Rao",
-        reverse("learning:verify_certificate", args=["not-a-real-code"]): "Page not found",
+        reverse("learning:verify_certificate", args=["not-a-real-certificate"]): "Page not found",
     }
     for path, title in pages.items():
         response = page.goto(live_server.url + path)
