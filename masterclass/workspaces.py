@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cohorts import selectors as cohorts
+from community import selectors as community
 from courses.money import format_price
 from masterclass.admin_filters import day_bounds, local_zone
 from mentorship import selectors as mentorship
@@ -135,6 +136,7 @@ def _attention() -> list[Figure]:
     waiting = refunds.refunds_needing_you()
     manual = payments.manual_orders_awaiting().count()
     webhooks = payments.failed_webhooks().count()
+    asked = community.needing_the_instructor()
     rows = [
         ("Refund requests waiting for approval", waiting["approval"], "refunds_refund",
          {"needs": "approval"}),
@@ -148,6 +150,10 @@ def _attention() -> list[Figure]:
         ("Failed refunds", waiting["failed"], "refunds_refund", {"needs": "failed"}),
         ("Webhooks not acted on (an error)", webhooks, "payments_webhookevent",
          {"outcome": "not_acted_on"}),
+        ("Learners' questions not answered yet", asked["open_doubts"], "community_doubt",
+         {"state__exact": "open", "hidden_at__isempty": "1"}),
+        ("Forum posts reported", asked["open_reports"], "community_report",
+         {"resolved_at__isempty": "1"}),
     ]  # fmt: skip
     return [
         Figure(label, str(count), admin_list(model, **params), needs_you=count > 0)
