@@ -17,9 +17,22 @@ from .models import Cohort, Enrollment, LiveSession, SeatHold, WaitlistEntry
 
 
 class LiveSessionInline(admin.TabularInline):
+    """Changing a saved class's start here moves it through `services.move_session` (learners
+    emailed, calendar SEQUENCE raised); the other fields are plain facts."""
+
     model = LiveSession
     extra = 0
-    fields = ["starts_at", "title", "topics", "recording_url", "pre_reads", "problem_statement_url"]
+    fields = [
+        "starts_at",
+        "title",
+        "topics",
+        "meeting_url",
+        "recording_url",
+        "pre_reads",
+        "problem_statement_url",
+        "cancelled_at",
+    ]
+    readonly_fields = ["cancelled_at"]
 
 
 class OpenAdmissionsForm(forms.Form):
@@ -158,6 +171,28 @@ class CohortAdmin(admin.ModelAdmin):
         # From the list's annotations: no queries per row.
         free = max(cohort.capacity - cohort.confirmed_count - cohort.held_count, 0)
         return selectors.public_state(cohort, free_for_public=max(free - cohort.waiting_count, 0))
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not LiveSession:
+            return super().save_formset(request, form, formset, change)
+        moves = []
+        for session_form in formset.initial_forms:
+            if (
+                session_form.instance.pk
+                and "starts_at" in session_form.changed_data
+                and not formset._should_delete_form(session_form)
+            ):
+                moves.append((session_form.instance.pk, session_form.cleaned_data["starts_at"]))
+                # The move itself is the service's: save the other fields at the old time.
+                session_form.instance.starts_at = session_form.initial["starts_at"]
+        super().save_formset(request, form, formset, change)
+        for session_id, starts_at in moves:
+            try:
+                services.move_session(session_id=session_id, starts_at=starts_at)
+            except services.SessionChangeRejected as error:
+                self.message_user(request, f"Class not moved: {error}", messages.ERROR)
+            else:
+                self.message_user(request, "Class moved; its learners are being emailed.")
 
     # --- actions -------------------------------------------------------------------------
 
@@ -396,3 +431,67 @@ class WaitlistEntryAdmin(admin.ModelAdmin):
     @admin.action(description="Export selected waitlist entries (CSV)")
     def export_csv(self, request, queryset):
         return _csv_response("waitlist.csv", WAITLIST_CSV_HEADER, _waitlist_rows(queryset))
+
+
+@admin.register(LiveSession)
+class LiveSessionAdmin(admin.ModelAdmin):
+    """Every class across cohorts: whether its links are set, and cancelling a class."""
+
+    list_display = ["title", "cohort", "starts_at", "has_meeting_link", "has_recording", "state"]
+    list_filter = ["cohort", ("cancelled_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["cohort"]
+    search_fields = ["title", "cohort__name"]
+    ordering = ["-starts_at"]
+    readonly_fields = ["sequence", "cancelled_at"]
+    fields = [
+        "cohort",
+        "starts_at",
+        "title",
+        "topics",
+        "meeting_url",
+        "recording_url",
+        "pre_reads",
+        "problem_statement_url",
+        "sequence",
+        "cancelled_at",
+    ]
+    actions = ["cancel_selected"]
+
+    def save_model(self, request, obj, form, change):
+        moved_to = None
+        if change and "starts_at" in form.changed_data:
+            # The move itself is the service's: save the other fields at the old time.
+            moved_to, obj.starts_at = obj.starts_at, form.initial["starts_at"]
+        super().save_model(request, obj, form, change)
+        if moved_to is not None:
+            try:
+                services.move_session(session_id=obj.pk, starts_at=moved_to)
+            except services.SessionChangeRejected as error:
+                self.message_user(request, f"Class not moved: {error}", messages.ERROR)
+            else:
+                self.message_user(request, "Class moved; its learners are being emailed.")
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # cancel instead, so calendars and learners are told
+
+    @admin.display(description="Meeting link", boolean=True)
+    def has_meeting_link(self, obj):
+        return bool(obj.join_url)
+
+    @admin.display(description="Recording", boolean=True)
+    def has_recording(self, obj):
+        return bool(obj.recording_url)
+
+    @admin.display(description="State")
+    def state(self, obj):
+        return "Cancelled" if obj.is_cancelled else "Scheduled"
+
+    @admin.action(description="Cancel the selected classes (emails their learners)")
+    def cancel_selected(self, request, queryset):
+        done = 0
+        for session_id in sorted(queryset.values_list("pk", flat=True)):
+            try:
+                done += services.cancel_session(session_id=session_id)
+            except services.SessionChangeRejected as error:
+                self.message_user(request, f"Not cancelled: {error}", messages.WARNING)
+        self.message_user(request, f"Cancelled {done} class(es).")

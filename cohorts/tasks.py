@@ -64,3 +64,8 @@ def send_offer_expired_email(*, entry_id: int) -> bool:
 @task()
 def send_head_of_waitlist_email(*, entry_id: int) -> bool:
     return emails.send_head_of_waitlist(entry_id)
+
+
+@task()
+def send_session_changed_email(*, session_id: int, user_id: int, sequence: int) -> bool:
+    return emails.send_session_changed(session_id, user_id, sequence)

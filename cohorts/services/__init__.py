@@ -27,6 +27,7 @@ from .holds import (
     release_hold,
 )
 from .locking import locked_cohort
+from .sessions import SessionChangeRejected, cancel_session, move_session
 from .waitlist import (
     claim_offer,
     join_waitlist,
@@ -47,7 +48,9 @@ __all__ = [
     "SeatError",
     "SeatUnavailable",
     "SeatsBusy",
+    "SessionChangeRejected",
     "cancel_enrollment",
+    "cancel_session",
     "claim_offer",
     "close_admissions",
     "confirm_seat",
@@ -57,6 +60,7 @@ __all__ = [
     "join_waitlist",
     "leave_waitlist",
     "locked_cohort",
+    "move_session",
     "notify_waitlist",
     "offer_free_seats",
     "open_admissions",
