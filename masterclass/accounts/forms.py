@@ -70,7 +70,7 @@ class ProfileForm(forms.ModelForm):
         }
         help_texts = {
             "state": "Needed for Indian buyers: it decides which GST applies.",
-            "gstin": "15 characters, e.g. 29ABCDE1234F1ZW. Leave empty for a personal invoice.",
+            "gstin": "15 characters, e.g. 29AABCT3518Q1ZS. Leave empty for a personal invoice.",
         }
         widgets = {"billing_address": forms.Textarea(attrs={"rows": 3})}
 

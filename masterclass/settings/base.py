@@ -238,6 +238,7 @@ INVOICE_SELLER = {
     "gst_rate": env("INVOICE_SELLER_GST_RATE", default="18.00"),
     "invoice_prefix": env("INVOICE_NUMBER_PREFIX", default="MC"),
     "credit_note_prefix": env("CREDIT_NOTE_NUMBER_PREFIX", default="MCCN"),
+    "financial_credit_note_prefix": env("FINANCIAL_CREDIT_NOTE_NUMBER_PREFIX", default="MCFC"),
 }
 # INR per USD used for an export invoice when finance has recorded no rate in the admin.
 INVOICE_DEFAULT_USD_INR_RATE = env("INVOICE_DEFAULT_USD_INR_RATE", default="84.0000")

@@ -35,7 +35,10 @@ class SellerSettingsAdmin(admin.ModelAdmin):
                 ]
             },
         ),  # fmt: skip
-        ("Numbering", {"fields": ["invoice_prefix", "credit_note_prefix"]}),
+        (
+            "Numbering",
+            {"fields": ["invoice_prefix", "credit_note_prefix", "financial_credit_note_prefix"]},
+        ),
     ]
 
     def has_add_permission(self, request):

@@ -76,7 +76,12 @@ def gstr1_section(invoice: Invoice) -> str:
     return "B2CS"
 
 
+NOT_REPORTED_FINANCIAL = "Not reported (financial credit note, past s.34(2))"
+
+
 def credit_note_section(note: CreditNote) -> str:
+    if not note.reduces_tax:
+        return NOT_REPORTED_FINANCIAL
     section = gstr1_section(note.invoice)
     if section == "B2B":
         return "CDNR"
@@ -178,7 +183,13 @@ def write_gst_csv(filters: DocumentFilter, out) -> int:
         rows += 1
     for note in filters.credit_notes().iterator(chunk_size=500):
         writer.writerow(
-            _csv_row(note, "Credit note", credit_note_section(note), note.invoice, note.invoice)
+            _csv_row(
+                note,
+                note.get_kind_display(),
+                credit_note_section(note),
+                note.invoice,
+                note.invoice,
+            )
         )
         rows += 1
     return rows

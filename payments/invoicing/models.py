@@ -57,6 +57,12 @@ class SellerSettings(models.Model):
     credit_note_prefix = models.CharField(
         max_length=4, default="MCCN", validators=[_prefix_validator]
     )
+    financial_credit_note_prefix = models.CharField(
+        max_length=4,
+        default="MCFC",
+        validators=[_prefix_validator],
+        help_text="Series of credit notes past the section 34(2) time limit (no GST adjustment).",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -91,6 +97,10 @@ class SellerSettings(models.Model):
                     errors["gstin"] = "The GSTIN's first two digits must be the seller's state."
         if self.invoice_prefix == self.credit_note_prefix:
             errors["credit_note_prefix"] = "Credit notes need their own series prefix."
+        if self.financial_credit_note_prefix in (self.invoice_prefix, self.credit_note_prefix):
+            errors["financial_credit_note_prefix"] = (
+                "Financial credit notes need their own series prefix."
+            )
         if bool(self.lut_reference) != bool(self.lut_date):
             errors["lut_date"] = "Give both the LUT reference and its date, or neither."
         if errors:
@@ -124,6 +134,7 @@ class DocumentCounter(models.Model):
     class Series(models.TextChoices):
         INVOICE = "invoice", "Invoices"
         CREDIT_NOTE = "credit_note", "Credit notes"
+        FINANCIAL_CREDIT_NOTE = "financial_cn", "Financial credit notes"
 
     series = models.CharField(max_length=12, choices=Series.choices)
     financial_year = models.CharField(max_length=7, help_text='e.g. "2025-26"')
@@ -272,8 +283,20 @@ class Invoice(_Document):
 
 
 class CreditNote(_Document):
-    """Reverses all or part of an invoice when a refund is made; its own number series."""
+    """Reverses all or part of an invoice when a refund is made; its own number series.
 
+    A GST credit note (section 34 CGST Act) reduces the tax of the original supply. One issued
+    after the time limit of section 34(2) — 30 November after the end of the financial year of
+    the invoice — cannot: it is a *financial* credit note, in its own series, that records the
+    money given back with no tax on it (taxable value = amount, no CGST/SGST/IGST), and is not
+    reported in GSTR-1.
+    """
+
+    class Kind(models.TextChoices):
+        GST = "gst", "Credit note"
+        FINANCIAL = "financial", "Financial credit note (no GST adjustment)"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.GST)
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="credit_notes")
     refund_reference = models.CharField(max_length=100, unique=True)
     reason = models.CharField(max_length=300)
@@ -281,9 +304,19 @@ class CreditNote(_Document):
     class Meta:
         ordering = ["-issued_at", "-id"]
         constraints = [
+            # GST and financial credit notes are two series, each gapless per year.
             models.UniqueConstraint(
-                fields=["financial_year", "sequence"],
-                name="one_credit_note_per_sequence_and_year",
+                fields=["kind", "financial_year", "sequence"],
+                name="one_credit_note_per_series_sequence_and_year",
             ),
             models.CheckConstraint(condition=Q(total_minor__gt=0), name="credit_note_positive"),
+            models.CheckConstraint(
+                condition=~Q(kind="financial")
+                | Q(cgst_minor=0, sgst_minor=0, igst_minor=0, round_off_minor=0),
+                name="financial_credit_note_has_no_tax",
+            ),
         ]
+
+    @property
+    def reduces_tax(self) -> bool:
+        return self.kind == self.Kind.GST

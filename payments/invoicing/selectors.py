@@ -2,9 +2,13 @@
 
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.contrib.auth import get_user_model
+from django.urls import NoReverseMatch, reverse
 
-from .models import CreditNote, Invoice
+from masterclass.gstin import gstin_problem
+from payments.models import Order
+
+from .models import CreditNote, Invoice, SellerSettings
 from .pdf import ensure_pdf
 from .permissions import can_download_any
 from .templatetags.invoicing import format_minor
@@ -75,7 +79,7 @@ def documents_for_user(user) -> list[DocumentRow]:
                 note.issued_at,
                 DocumentRow(
                     kind="credit_note",
-                    title="Credit note",
+                    title=note.get_kind_display(),
                     number=note.number,
                     issued_on=note.issued_on,
                     amount=_amount(note.total_minor, note.currency),
@@ -106,3 +110,44 @@ def downloadable_credit_note(user, pk) -> CreditNote | None:
     if note.invoice.user_id == user.pk or can_download_any(user):
         return note
     return None
+
+
+@dataclass(frozen=True)
+class StoredGSTINProblem:
+    where: str  # "Seller settings", "Invoice", "Order", "Profile"
+    label: str  # the invoice number, order reference or email it belongs to
+    gstin: str
+    reason: str
+    admin_url: str
+
+
+def invalid_stored_gstins(limit: int = 200) -> list[StoredGSTINProblem]:
+    """Every stored GSTIN that fails masterclass.gstin's rule (GSTN's for a normal taxpayer).
+
+    Rows saved before the rule was tightened (a 14th character other than Z, a PAN that is
+    no PAN) would print on a B2B invoice and lose the buyer the input tax credit; finance sees
+    them on the documents page and corrects them. One query per table; Python checks each.
+    """
+    sources = [
+        ("Seller settings", SellerSettings.objects.exclude(gstin=""), "gstin", "legal_name",
+         "admin:invoicing_sellersettings_change"),
+        ("Invoice", Invoice.objects.exclude(buyer_gstin=""), "buyer_gstin", "number",
+         "admin:invoicing_invoice_change"),
+        ("Order", Order.objects.exclude(company_gstin=""), "company_gstin", "reference",
+         "admin:payments_order_change"),
+        ("Profile", get_user_model().objects.exclude(gstin=""), "gstin", "email",
+         "admin:accounts_user_change"),
+    ]  # fmt: skip
+    problems = []
+    for where, queryset, field, label_field, url_name in sources:
+        for pk, value, label in queryset.values_list("pk", field, label_field).order_by("pk"):
+            reason = gstin_problem(value)
+            if reason:
+                try:
+                    url = reverse(url_name, args=[pk])
+                except NoReverseMatch:  # a model not registered in this admin: no link
+                    url = ""
+                problems.append(StoredGSTINProblem(where, str(label), value, reason, url))
+                if len(problems) >= limit:
+                    return problems
+    return problems

@@ -21,6 +21,7 @@ from .tax import (
     TaxSplit,
     Treatment,
     amount_in_words,
+    credit_note_deadline,
     financial_year_of,
     format_number,
     local_date,
@@ -294,6 +295,11 @@ def issue_credit_note(
 ) -> CreditNote:
     """Issue a credit note reversing `amount_minor` (tax inclusive) of an invoice.
 
+    Within the section 34(2) time limit (30 November after the end of the invoice's financial
+    year, IST dates, judged on the clock read once after the invoice lock) it is a GST credit
+    note that reduces the tax. Past it the refund is still recorded, as a *financial* credit
+    note in its own series with no tax on it (CreditNote.Kind.FINANCIAL, not in GSTR-1).
+
     Idempotent by `refund_reference` (unique): a repeated webhook or retry gets the credit note
     already issued. Locks the invoice row so that concurrent refunds never credit more than
     the invoice; the tax is split the same way as the invoice (the last credit takes exactly
@@ -314,25 +320,44 @@ def issue_credit_note(
                 )
             return existing
 
-        previous = [_split_of(note) for note in invoice.credit_notes.all()]
-        try:
-            split = split_credit(
-                amount_minor=amount_minor, invoice=invoice, already_credited=previous
+        notes = list(invoice.credit_notes.all())
+        remaining = invoice.total_minor - sum(note.total_minor for note in notes)
+        if amount_minor <= 0 or amount_minor > remaining:
+            raise CreditNoteRefused(
+                f"A credit of {amount_minor} is not within what is left of the invoice "
+                f"({remaining})."
             )
-        except ValueError as exc:
-            raise CreditNoteRefused(str(exc)) from exc
-
         seller = seller_settings()
+        # The one clock reading of this rule, taken with the invoice locked.
         issued_at = now or timezone.now()
         issued_on = local_date(issued_at)
+        if issued_on <= credit_note_deadline(invoice.issued_on):
+            kind, series, prefix = (
+                CreditNote.Kind.GST,
+                DocumentCounter.Series.CREDIT_NOTE,
+                seller.credit_note_prefix,
+            )
+            previous = [_split_of(note) for note in notes if note.reduces_tax]
+            try:
+                split = split_credit(
+                    amount_minor=amount_minor, invoice=invoice, already_credited=previous
+                )
+            except ValueError as exc:
+                raise CreditNoteRefused(str(exc)) from exc
+        else:
+            # Past section 34(2): the money still goes back, but the tax of the supply stays
+            # as invoiced, so the note carries no tax and is no GST document.
+            kind, series, prefix = (
+                CreditNote.Kind.FINANCIAL,
+                DocumentCounter.Series.FINANCIAL_CREDIT_NOTE,
+                seller.financial_credit_note_prefix,
+            )
+            split = TaxSplit(total_minor=amount_minor, taxable_minor=amount_minor)
         financial_year = financial_year_of(issued_on)
-        sequence = take_number(
-            series=DocumentCounter.Series.CREDIT_NOTE, financial_year=financial_year
-        )
+        sequence = take_number(series=series, financial_year=financial_year)
         note = CreditNote.objects.create(
-            number=format_number(
-                prefix=seller.credit_note_prefix, financial_year=financial_year, sequence=sequence
-            ),
+            number=format_number(prefix=prefix, financial_year=financial_year, sequence=sequence),
+            kind=kind,
             financial_year=financial_year,
             sequence=sequence,
             issued_at=issued_at,
@@ -353,7 +378,7 @@ def issue_credit_note(
             exchange_rate_source=invoice.exchange_rate_source,
             **_inr_values(split, invoice.exchange_rate),
         )
-        logger.info("Issued credit note %s against %s", note.number, invoice.number)
+        logger.info("Issued %s %s against %s", note.get_kind_display(), note.number, invoice.number)
         _render_after_commit("credit_note", note.pk)
         return note
 

@@ -146,6 +146,18 @@ def financial_year_of(day: dt.date) -> str:
     return f"{start}-{(start + 1) % 100:02d}"
 
 
+def credit_note_deadline(invoice_date: dt.date) -> dt.date:
+    """The last day a GST credit note may be issued for a supply invoiced on `invoice_date`.
+
+    Section 34(2) CGST Act (as amended by the Finance Act 2022): no later than 30 November
+    following the end of the financial year in which the supply was made (or the date the
+    annual return is furnished, if earlier; that date is not recorded here, so finance files
+    GSTR-9 after this date or issues such late notes by hand). Dates are IST calendar dates.
+    """
+    fy_start = invoice_date.year if invoice_date.month >= 4 else invoice_date.year - 1
+    return dt.date(fy_start + 1, 11, 30)
+
+
 def local_date(moment: dt.datetime) -> dt.date:
     """The calendar date in India of a moment: documents are dated in IST."""
     return moment.astimezone(INDIA_TZ).date()

@@ -22,6 +22,7 @@ from .selectors import (
     documents_for_user,
     downloadable_credit_note,
     downloadable_invoice,
+    invalid_stored_gstins,
     invoice_for_order,
 )
 from .services import BillingDetailsLocked, update_billing_details
@@ -147,7 +148,11 @@ def _filter_from(request) -> tuple[FinanceFilterForm, DocumentFilter | None]:
 @finance_required("invoicing.export_documents")
 def finance_documents(request):
     form, filters = _filter_from(request)
-    context = {"form": form, "query": request.GET.urlencode()}
+    context = {
+        "form": form,
+        "query": request.GET.urlencode(),
+        "gstin_problems": invalid_stored_gstins(),
+    }
     if filters is not None:
         context["invoices"] = filters.invoices()[:500]
         context["credit_notes"] = filters.credit_notes()[:500]

@@ -83,6 +83,7 @@ def test_the_seller_settings_are_edited_in_the_admin(client, seller):
         "lut_date": "",
         "invoice_prefix": "MC",
         "credit_note_prefix": "MCCN",
+        "financial_credit_note_prefix": "MCFC",
     }
     response = client.post(url, data)
     assert response.status_code == 200

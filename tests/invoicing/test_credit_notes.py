@@ -35,11 +35,13 @@ def test_full_refund_reverses_exactly_what_was_invoiced(paid_order):
 def test_partial_refunds_split_tax_like_the_invoice_and_the_last_one_takes_the_rest(paid_order):
     invoice = issue_invoice(order=paid_order(billing_state="27"), now=NOV)
     first = issue_credit_note(
-        invoice=invoice, amount_minor=10_000_00, refund_reference="rfnd_1", reason="Partial"
-    )
+        invoice=invoice, amount_minor=10_000_00, refund_reference="rfnd_1", reason="Partial",
+        now=NOV,
+    )  # fmt: skip
     second = issue_credit_note(
-        invoice=invoice, amount_minor=24_999_00, refund_reference="rfnd_2", reason="Rest"
-    )
+        invoice=invoice, amount_minor=24_999_00, refund_reference="rfnd_2", reason="Rest",
+        now=NOV,
+    )  # fmt: skip
 
     assert first.cgst_minor == 0 and first.sgst_minor == 0
     assert first.taxable_minor == 8_474_58  # 10,000 x 100/118
