@@ -85,7 +85,7 @@ class EnrollmentCard:
         if self.pending_feedback:
             return "Tell us anonymously how the last session went."
         if self.next_class is not None:
-            return "Do the pre-reads under Recordings and join the next class (below)."
+            return "Do the pre-reads and join the next class (above)."
         if not self.cohort_has_ended:  # running, its next dates not listed yet
             cohort = self.enrollment.cohort
             return (
@@ -146,6 +146,11 @@ class Dashboard:
             for c in self.cards
             if c.is_live and c.is_confirmed and (c.certificate or c.can_request_certificate)
         ]
+
+    @property
+    def has_open_orders(self) -> bool:
+        """An order waits for payment: its "Pay now" must not be folded away."""
+        return any(o.state in Order.OPEN_STATES for o in self.orders)
 
     @property
     def open_order_states(self) -> tuple:

@@ -170,9 +170,17 @@ class FeedbackResponseInline(admin.TabularInline):
 
 @admin.register(SessionFeedbackSummary)
 class SessionFeedbackSummaryAdmin(admin.ModelAdmin):
-    """Per-session average rating and the comments; answers carry no learner."""
+    """Per-session figures for the instructor: recording added or not, how many answered and
+    the average rating, and the comments; answers carry no learner."""
 
-    list_display = ["title", "cohort", "starts_at", "recording_added", "responses", "average_rating"]
+    list_display = [
+        "title",
+        "cohort",
+        "starts_at",
+        "recording_added",
+        "responses",
+        "average_rating",
+    ]
     list_filter = ["cohort"]
     list_select_related = ["cohort"]
     fields = ["cohort", "title", "starts_at", "recording_added", "responses", "average_rating"]

@@ -260,7 +260,7 @@ class CohortSchedule:
 
 
 def schedule_by_cohort(user, zone: zoneinfo.ZoneInfo) -> list[CohortSchedule]:
-    """The schedule page: each confirmed live cohort of `user` (newest first) with all its
+    """The schedule page: each confirmed live cohort of `user` (soonest first) with all its
     classes, in two queries."""
     enrollments = (
         Enrollment.objects.filter(
@@ -271,7 +271,7 @@ def schedule_by_cohort(user, zone: zoneinfo.ZoneInfo) -> list[CohortSchedule]:
         )
         .select_related("cohort__course")
         .prefetch_related("cohort__sessions")
-        .order_by("-cohort__start_date")
+        .order_by("cohort__start_date")
     )
     return [
         CohortSchedule(e.cohort, schedule_for(e.cohort, list(e.cohort.sessions.all()), zone))

@@ -84,6 +84,7 @@ def test_pages_are_titled_and_fit_a_phone(browser, live_server, client, august, 
         assert response.status == (404 if title == "Page not found" else 200), path
         assert page.title().startswith(title), (path, page.title())
         if path == reverse("dashboard"):  # the full dashboard really rendered
+            page.get_by_text("Refunds", exact=True).first.click()  # a folded section
             for text in ("Pay now", "Tax invoice", "Refundable until", "Your next call"):
                 assert page.get_by_text(text).first.is_visible(), text
         overflow = page.evaluate(
