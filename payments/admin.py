@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from . import services
 from .forms import ManualPaymentForm
 from .models import Order, Payment, WebhookEvent
+from .refunds.models import Refund
 from .templatetags.payments_tags import format_money
 
 
@@ -40,6 +41,35 @@ class PaymentInline(admin.TabularInline):
         return False
 
 
+class RefundInline(admin.TabularInline):
+    """Every refund of the order's payments, whoever made it (the refunds desk acts on them):
+    Razorpay's automatic refunds of payments it never captured show here too, with a note
+    that they changed nothing else."""
+
+    model = Refund
+    extra = 0
+    can_delete = False
+    fk_name = "order"
+    fields = ["refund_link", "origin", "payment", "amount", "state", "gateway_refund_id", "note"]
+    readonly_fields = fields
+    verbose_name_plural = "Refunds (every payment of this order)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Refund")
+    def refund_link(self, refund):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:refunds_refund_change", args=[refund.pk]),
+            refund.reference,
+        )
+
+    @admin.display(description="Amount")
+    def amount(self, refund):
+        return format_money(refund.amount_minor, refund.currency)
+
+
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     list_display = [
@@ -58,7 +88,7 @@ class OrderAdmin(admin.ModelAdmin):
     list_filter = ["state", "channel", "currency", "auto_refund_status", "product", "cohort"]
     search_fields = ["reference", "user__email", "billing_name", "razorpay_order_id"]
     date_hierarchy = "created_at"
-    inlines = [PaymentInline]
+    inlines = [PaymentInline, RefundInline]
     actions = ["reconcile_now"]
     readonly_fields = [
         "reference",

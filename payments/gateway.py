@@ -168,22 +168,47 @@ def create_order(*, amount_minor: int, currency: str, receipt: str, notes: dict)
     except GatewayUnavailable as first:
         log.warning("razorpay order creation failed, checking receipt %s: %s", receipt, first)
     time.sleep(RETRY_PAUSE_SECONDS)
-    existing = find_order_by_receipt(receipt)
+    existing = find_order_by_receipt(
+        receipt, amount_minor=data["amount"], currency=currency, notes=data["notes"]
+    )
     if existing:
         return existing
     return _call("order creation", client.order.create, dict(data))
 
 
-def find_order_by_receipt(receipt: str) -> dict | None:
-    """The Razorpay order created with our `receipt`, or None (None too if we cannot tell)."""
+def find_order_by_receipt(
+    receipt: str, *, amount_minor: int, currency: str, notes: dict
+) -> dict | None:
+    """The Razorpay order we created with `receipt` for this amount, currency and notes, or
+    None (None too if we cannot tell).
+
+    Receipts are not unique at Razorpay (`unique_receipt` is opt-in), and ours restart with a
+    fresh database (a restored backup, another environment on the same account): an order
+    with our receipt but another amount, currency or note is somebody else's and never
+    adopted, since the learner would be asked to pay the wrong price.
+    """
     try:
         found = _call("order lookup", _client().order.all, {"receipt": receipt})
     except GatewayError as exc:
         log.warning("razorpay order lookup by receipt %s failed: %s", receipt, exc)
         return None
+    wanted = {str(k): str(v) for k, v in notes.items()}
     for item in found.get("items", []):
-        if item.get("receipt") == receipt:
+        their_notes = item.get("notes") if isinstance(item.get("notes"), dict) else {}
+        if (
+            item.get("receipt") == receipt
+            and item.get("amount") == int(amount_minor)
+            and item.get("currency") == currency
+            and all(str(their_notes.get(k)) == v for k, v in wanted.items())
+        ):
             return item
+        if item.get("receipt") == receipt:
+            log.warning(
+                "razorpay order %s has our receipt %s but not our amount, currency or notes; "
+                "not adopted",
+                item.get("id"),
+                receipt,
+            )
     return None
 
 

@@ -35,6 +35,12 @@ class Refund(models.Model):
         ADMIN = "admin", "Instructor (admin)"
         GATEWAY = "gateway", "Razorpay dashboard (seen by webhook)"
         SYSTEM = "system", "System"
+        # Razorpay refunds an authorised payment it never captured by itself (a late
+        # authorisation, a second payment on a paid order, or no capture in time).
+        AUTOMATIC = "automatic", "Razorpay's automatic refund (payment never captured)"
+        # We give back a payment that bought nothing: late after the cohort filled, or paying
+        # for a seat another payment had already bought.
+        UNUSABLE = "unusable", "Late or duplicate payment, refunded in full"
 
     class FailureKind(models.TextChoices):
         NONE = "", "—"
@@ -45,6 +51,11 @@ class Refund(models.Model):
     # Requested, processing, failed and processed refunds all hold on to their amount.
     RESERVING_STATES = (State.REQUESTED, State.PROCESSING, State.FAILED, State.PROCESSED)
     OPEN_STATES = (State.REQUESTED, State.PROCESSING, State.FAILED)
+    # Refunds of a payment that did not pay the order: they give that payment back and
+    # touch nothing else (no reserved amount, credit note, order total or enrollment).
+    EXTRA_PAYMENT_ORIGINS = (Origin.AUTOMATIC, Origin.UNUSABLE)
+    # Refunds Razorpay made without us: never sent or retried by our worker.
+    GATEWAY_MADE_ORIGINS = (Origin.GATEWAY, Origin.AUTOMATIC)
 
     reference = models.CharField(max_length=20, unique=True, default=_refund_reference)
     order = models.ForeignKey("payments.Order", on_delete=models.PROTECT, related_name="refunds")
@@ -126,6 +137,10 @@ class Refund(models.Model):
 
     def __str__(self):
         return f"Refund {self.reference}"
+
+    @property
+    def is_extra_payment_refund(self) -> bool:
+        return self.origin in self.EXTRA_PAYMENT_ORIGINS
 
     @property
     def awaiting_approval(self) -> bool:

@@ -154,8 +154,16 @@ def settle_gateway_payment(*, payment: dict, source: str, now=None) -> Order | N
     if order is None:
         log.warning("%s: payment %s for unknown order", source, payment.get("id"))
         return None
+    if status == Payment.Status.AUTHORIZED and order.state not in CONFIRMABLE_STATES:
+        # Paid by another payment (or refunded): this one can buy nothing, and Razorpay
+        # refunds an authorised payment on a paid order by itself (docs: Refunds >
+        # Auto-refunds). Capturing it would only make us refund it. Record it and wait.
+        record_gateway_payment(payment=payment)
+        order.refresh_from_db()
+        return order
     if status == Payment.Status.AUTHORIZED:
         check_payment_matches(order, payment)
+        emi = payment.get("emi")
         try:
             payment = gateway.capture_payment(
                 payment_id=payment["id"], amount_minor=order.amount_minor, currency=order.currency
@@ -163,6 +171,9 @@ def settle_gateway_payment(*, payment: dict, source: str, now=None) -> Order | N
         except gateway.GatewayRejected:
             # Already captured (auto-capture, another worker): read what it is now.
             payment = gateway.fetch_payment(payment["id"])
+        if payment.get("method") == "emi" and not payment.get("emi"):
+            # The capture answer has no EMI plan; the invoice issued on confirmation needs it.
+            payment = {**payment, "emi": emi} if emi else gateway.fetch_payment(payment["id"])
         status = payment.get("status")
     if status == Payment.Status.CAPTURED:
         return confirm_order_payment(order_id=order.pk, payment=payment, source=source, now=now)

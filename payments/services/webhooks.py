@@ -10,9 +10,10 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from cohorts import services as cohort_services
+from payments.refunds.services import apply_refund_webhook
 
 from .. import gateway
-from ..models import Order, WebhookEvent
+from ..models import Order, Payment, WebhookEvent
 from .confirmation import (
     PaymentMismatch,
     confirm_order_payment,
@@ -73,6 +74,13 @@ def receive_webhook(*, body: bytes, signature: str, event_id: str | None = None,
     key = _event_id(event_id, event, payload)
     if not key:
         return WebhookResult(400, "no event id")
+    if WebhookEvent.objects.filter(event_id=key).exists():
+        return WebhookResult(200, "duplicate")
+    try:
+        payload = _with_emi_details(event, payload)
+    except gateway.GatewayUnavailable as exc:
+        log.warning("webhook %s %s deferred: EMI details unavailable: %s", event, key, exc)
+        return WebhookResult(503, "EMI details unavailable, retry")
     try:
         with transaction.atomic():
             try:
@@ -90,6 +98,33 @@ def receive_webhook(*, body: bytes, signature: str, event_id: str | None = None,
         log.warning("webhook %s %s deferred: %s", event, key, exc)
         return WebhookResult(503, "busy, retry")
     return WebhookResult(200, "ok" if not error else "stored with error")
+
+
+def _with_emi_details(event: str, payload: dict) -> dict:
+    """The payload to act on, with the EMI plan of an EMI payment that is about to confirm.
+
+    Webhook payment entities never carry the `emi` object (tenure, issuer): only
+    `GET /v1/payments/<id>?expand[]=emi` does. The invoice is issued with the confirmation and
+    prints the tenure and bank, so they are fetched first, with no transaction or lock open.
+    Razorpay unreachable: GatewayUnavailable, and the webhook is answered 503 so Razorpay
+    retries it (the callback or reconcile may confirm the order meanwhile, with the plan).
+    The stored event keeps the body as Razorpay sent it.
+    """
+    payment = _entity(payload, "payment")
+    if (
+        event not in ("payment.captured", "order.paid")
+        or not payment
+        or payment.get("method") != "emi"
+        or payment.get("emi")
+        or not payment.get("id")
+        or not Order.objects.filter(razorpay_order_id=payment.get("order_id"))
+        .exclude(state=Order.State.PAID)
+        .exists()
+    ):
+        return payload
+    fetched = gateway.fetch_payment(payment["id"])
+    enriched = {**payment, "emi": fetched.get("emi") or {}}
+    return {**payload, "payment": {**payload["payment"], "entity": enriched}}
 
 
 def _handle(event: str, payload: dict) -> str:
@@ -121,11 +156,18 @@ def _handle(event: str, payload: dict) -> str:
             transaction.on_commit(settle_later)
         return ""
     if event in REFUND_EVENTS:
-        from payments.refunds.services import apply_refund_webhook
-
         refund = _entity(payload, "refund")
         if not refund or not refund.get("id"):
             return "no refund entity"
+        if (
+            payment
+            and payment.get("id")
+            and payment.get("order_id")
+            and not Payment.objects.filter(gateway_payment_id=payment["id"]).exists()
+        ):
+            # A payment we never heard of (its payment.authorized is late, or was lost) that
+            # Razorpay refunded by itself: record it so the refund has a payment to belong to.
+            record_gateway_payment(payment=payment)
         if is_auto_refund(refund):
             # Our own refund of a payment that found no seat: the refunds app never saw it.
             mark_auto_refund_settled(refund_entity=refund, event=event)

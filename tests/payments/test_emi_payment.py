@@ -123,3 +123,80 @@ def test_an_emi_payment_is_refunded_at_normal_speed(
     assert refunds[0]["payment_id"] == paid["razorpay_payment_id"]
     assert refunds[0]["amount"] == order.amount_minor
     assert refunds[0]["speed_requested"] == "normal"
+
+
+def _pdf_text(content: bytes) -> str:
+    import subprocess
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
+        pdf.write(content)
+        pdf.flush()
+        text = subprocess.run(["pdftotext", pdf.name, "-"], capture_output=True, text=True).stdout
+    return " ".join(text.split())
+
+
+def _post(client, delivery):
+    headers = {k: v for k, v in delivery["headers"].items() if k != "Content-Type"}
+    return client.post(
+        "/payments/razorpay/webhook/",
+        data=delivery["body"].encode(),
+        content_type="application/json",
+        headers=headers,
+    )
+
+
+def test_an_emi_payment_confirmed_by_its_webhook_first_has_tenure_and_bank_on_the_invoice(
+    razorpay_sandbox, learner_client, client, cohort, billing, django_capture_on_commit_callbacks
+):
+    """Razorpay's webhooks carry no `emi` object, and with the real Razorpay they usually beat
+    the browser's callback: the plan is fetched (expand[]=emi) before the invoice is issued."""
+    from payments.invoicing.models import Invoice
+    from payments.models import Order, WebhookEvent
+
+    _, order = start_checkout(learner_client, billing)
+    razorpay_sandbox.pay(order_id=order.razorpay_order_id, method="emi", emi_tenure=6, bank="ICIC")
+    deliveries = razorpay_sandbox.take_webhooks()
+    assert all("emi" not in d["payload"]["payload"]["payment"]["entity"] for d in deliveries)
+
+    # Razorpay's API is down for a moment: the confirming webhooks are answered 503 (Razorpay
+    # retries them) rather than issuing an invoice without the plan.
+    razorpay_sandbox.set_faults(api_errors={"payments.fetch": 503})
+    with django_capture_on_commit_callbacks(execute=True):
+        first = [_post(client, d) for d in deliveries]
+    assert [r.status_code for r in first] == [200, 503, 503]  # authorized, captured, order.paid
+    assert Order.objects.get(pk=order.pk).state != "paid"
+    assert not WebhookEvent.objects.exclude(event="payment.authorized").exists()
+
+    razorpay_sandbox.set_faults()
+    with django_capture_on_commit_callbacks(execute=True):
+        retried = [_post(client, d) for d in deliveries[1:]]
+    assert [r.status_code for r in retried] == [200, 200]
+
+    order.refresh_from_db()
+    assert order.state == "paid"
+    invoice = Invoice.objects.get(order=order)
+    assert (invoice.emi_tenure_months, invoice.emi_bank) == (6, "ICIC")
+    (email,) = [m for m in mail.outbox if m.subject.startswith("Payment received")]
+    assert "EMI 6 months, ICIC" in _pdf_text(email.attachments[0][1])
+
+
+def test_an_emi_payment_we_capture_ourselves_keeps_its_plan_on_the_invoice(
+    razorpay_sandbox, learner_client, client, cohort, billing, django_capture_on_commit_callbacks
+):
+    from payments.invoicing.models import Invoice
+
+    _, order = start_checkout(learner_client, billing)
+    razorpay_sandbox.pay(
+        order_id=order.razorpay_order_id,
+        method="emi",
+        emi_tenure=12,
+        bank="HDFC",
+        outcome="authorized",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        (authorized,) = razorpay_sandbox.post_webhooks(client)  # payment.authorized: capture
+    assert authorized.status_code == 200
+
+    invoice = Invoice.objects.get(order=order)
+    assert (invoice.emi_tenure_months, invoice.emi_bank) == (12, "HDFC")

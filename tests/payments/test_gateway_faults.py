@@ -54,6 +54,43 @@ def test_a_timeout_after_razorpay_created_the_order_does_not_create_a_second_one
     assert gateway.fetch_order(order.razorpay_order_id)["receipt"] == order.receipt
 
 
+def test_a_stale_order_with_our_receipt_but_another_amount_is_not_adopted(razorpay_sandbox):
+    """Receipts are not unique at Razorpay: an order left by another database (a restored
+    backup, a second environment on the account) may carry the same receipt."""
+    ours = {"order_reference": "MCNEW0000001", "order_id": "41"}
+    stale = gateway.create_order(
+        amount_minor=99_900, currency="INR", receipt="order-41", notes={"order_reference": "MCOLD"}
+    )
+    same_amount_other_notes = gateway.create_order(
+        amount_minor=3_499_900, currency="INR", receipt="order-41", notes={"order_id": "41"}
+    )
+    razorpay_sandbox.set_faults(api_errors={"orders.create": {"status": 503, "times": 1}})
+
+    created = gateway.create_order(
+        amount_minor=3_499_900, currency="INR", receipt="order-41", notes=ours
+    )
+
+    assert created["id"] not in (stale["id"], same_amount_other_notes["id"])
+    assert (created["amount"], created["currency"], created["notes"]) == (3_499_900, "INR", ours)
+    assert len(razorpay_sandbox.state()["orders"]) == 3
+
+
+def test_a_timed_out_creation_is_found_among_stale_orders_with_the_same_receipt(
+    razorpay_sandbox, settings
+):
+    settings.RAZORPAY_TIMEOUT_SECONDS = 0.5
+    ours = {"order_reference": "MCNEW0000002"}
+    stale = gateway.create_order(amount_minor=99_900, currency="INR", receipt="order-42", notes={})
+    razorpay_sandbox.set_faults(api_timeouts={"orders.create": {"seconds": 1.5, "times": 1}})
+
+    created = gateway.create_order(
+        amount_minor=3_499_900, currency="INR", receipt="order-42", notes=ours
+    )
+
+    assert created["id"] != stale["id"] and created["amount"] == 3_499_900
+    assert len(razorpay_sandbox.state()["orders"]) == 2  # the timed-out one, adopted
+
+
 def test_gateway_errors_are_our_own_exceptions_with_clear_messages(razorpay_sandbox):
     with pytest.raises(gateway.GatewayRejected, match="amount"):
         gateway.create_order(amount_minor=50, currency="INR", receipt="r1", notes={})

@@ -41,7 +41,7 @@ def process_refund(*, refund_id: int, now=None) -> Refund:
         refund = _locked_refund(refund_id)
         if (
             refund.channel != Refund.Channel.RAZORPAY
-            or refund.origin == Refund.Origin.GATEWAY  # Razorpay's own; never sent by us
+            or refund.origin in Refund.GATEWAY_MADE_ORIGINS  # Razorpay's own; never sent by us
             or refund.approved_at is None
             or refund.state not in (Refund.State.REQUESTED, Refund.State.FAILED)
         ):
@@ -194,14 +194,16 @@ def _apply_gateway_state(
         return
     if status == "processed":
         _mark_processed(refund, order, now=now, source=source)
-    elif status == "failed" and refund.origin == Refund.Origin.GATEWAY:
-        # A refund someone started in the Razorpay dashboard failed there: nothing was paid
-        # back and it is not ours to retry, so it stops holding the amount.
+    elif status == "failed" and refund.origin in Refund.GATEWAY_MADE_ORIGINS:
+        # A refund Razorpay started (its dashboard, or its automatic refund) failed there:
+        # nothing was paid back and it is not ours to retry, so it stops holding the amount.
         if refund.state != Refund.State.DECLINED:
             refund.state = Refund.State.DECLINED
             refund.declined_at = now
             refund.next_attempt_at = None
-            refund.note = "Started in the Razorpay dashboard and failed there; nothing was paid."
+            refund.note = (refund.note + " " if refund.note else "") + (
+                "It failed at Razorpay; nothing was paid back."
+            )
             refund.save(
                 update_fields=["state", "declined_at", "next_attempt_at", "note", "updated_at"]
             )
@@ -240,12 +242,16 @@ def _apply_gateway_state(
 
 def apply_refund_webhook(*, event: str, refund_entity: dict, payment_entity: dict | None) -> None:
     """Record a Razorpay `refund.created|processed|failed` webhook, in any order, any number of
-    times: each Razorpay refund ends as exactly one Refund row (and one credit note).
+    times: each Razorpay refund ends as exactly one Refund row (and at most one credit note).
 
-    Called by the payments webhook handler inside its transaction, after its event-id dedup.
-    Matching: by Razorpay's refund id, then by our receipt (a refund we sent whose answer we
-    have not recorded yet); otherwise it is a refund made in the Razorpay dashboard and gets a
-    row of its own. Lock: the payment's Order (so duplicate deliveries queue), then the refund.
+    Called by the payments webhook handler inside its transaction, after its event-id dedup
+    (and after it recorded a payment it had not heard of). Matching: by Razorpay's refund id,
+    then by our receipt (a refund we sent whose answer we have not recorded yet). Anything
+    else Razorpay made by itself and gets a row of its own (`_unmatched_origin`): a refund of
+    the payment that paid the order is one made in the Razorpay dashboard and counts; a
+    refund of any other payment (Razorpay's automatic refund of a payment it never captured,
+    or a second payment) is recorded for the instructor and changes nothing else.
+    Lock: the payment's Order (so duplicate deliveries queue), then the refund.
     Unknown payments are logged and ignored.
     """
     now = timezone.now()
@@ -274,13 +280,67 @@ def apply_refund_webhook(*, event: str, refund_entity: dict, payment_entity: dic
         refund = _match_refund(order, refund_entity)
         if refund is None:
             if status == "failed":
-                log.info("failed dashboard refund %s for %s ignored", gateway_id, order.reference)
+                log.info("failed gateway refund %s for %s ignored", gateway_id, order.reference)
                 return
-            refund = _dashboard_refund(order, payment, refund_entity, now)
+            origin = _unmatched_origin(order, payment, payment_entity)
+            refund = _gateway_made_refund(order, payment, refund_entity, now, origin=origin)
             _record(refund, "seen by webhook", source="webhook", detail=gateway_id)
         else:
             refund = Refund.objects.select_for_update().get(pk=refund.pk)
         _apply_gateway_state(refund, order, entity, source="webhook", now=now)
+
+
+def _unmatched_origin(order: Order, payment: Payment, payment_entity: dict | None) -> str:
+    """Who made a refund we did not ask for, from what Razorpay says about its payment.
+
+    Razorpay only refunds by itself payments it never captured, and says so with
+    `payment.captured: false` (docs: Refunds > Auto-refunds, "Identify auto-refunds"). A
+    refund of a captured payment was made by a person in the dashboard: it counts against
+    the order when it refunds the payment that paid it, and not when it refunds another one.
+    """
+    captured = (payment_entity or {}).get("captured")
+    if captured is False or (captured is None and payment.status == Payment.Status.AUTHORIZED):
+        return Refund.Origin.AUTOMATIC
+    if order.paid_with_payment_id and payment.gateway_payment_id != order.paid_with_payment_id:
+        return Refund.Origin.UNUSABLE
+    return Refund.Origin.GATEWAY
+
+
+_GATEWAY_MADE_NOTES = {
+    Refund.Origin.GATEWAY: "Made in the Razorpay dashboard.",
+    Refund.Origin.AUTOMATIC: (
+        "Razorpay refunded this payment by itself: it was authorised but never captured (a "
+        "late authorisation, a second payment on a paid order, or no capture in time). The "
+        "order, its seat and its invoice are unchanged."
+    ),
+    Refund.Origin.UNUSABLE: (
+        "Made in the Razorpay dashboard for a payment that did not pay this order; the order, "
+        "its seat and its invoice are unchanged."
+    ),
+}
+
+
+def _gateway_made_refund(
+    order: Order, payment: Payment, refund_entity: dict, now, *, origin: str
+) -> Refund:
+    """A refund Razorpay made without our asking: it happened, so it is recorded as is."""
+    return Refund.objects.create(
+        order=order,
+        payment=payment,
+        amount_minor=int(refund_entity.get("amount") or 0),
+        currency=refund_entity.get("currency") or order.currency,
+        channel=Refund.Channel.RAZORPAY,
+        origin=origin,
+        gateway_refund_id=refund_entity.get("id"),
+        approved_at=now,
+        state=Refund.State.PROCESSING,
+        processing_started_at=now,
+        # A dashboard refund ends the enrollment only when it completes the order's refund;
+        # a refund of another payment never does.
+        ends_enrollment=False,
+        note=_GATEWAY_MADE_NOTES[origin],
+        created_at=now,
+    )
 
 
 def _is_automatic_refund(order: Order, payment: Payment, refund_entity: dict) -> bool:
@@ -310,26 +370,6 @@ def _match_refund(order: Order, refund_entity: dict) -> Refund | None:
     return None
 
 
-def _dashboard_refund(order: Order, payment: Payment, refund_entity: dict, now) -> Refund:
-    """A refund someone made in the Razorpay dashboard: it happened, so it is recorded as is."""
-    return Refund.objects.create(
-        order=order,
-        payment=payment,
-        amount_minor=int(refund_entity.get("amount") or 0),
-        currency=refund_entity.get("currency") or order.currency,
-        channel=Refund.Channel.RAZORPAY,
-        origin=Refund.Origin.GATEWAY,
-        gateway_refund_id=refund_entity.get("id"),
-        approved_at=now,
-        state=Refund.State.PROCESSING,
-        processing_started_at=now,
-        # It ends the enrollment only when it completes the order's refund.
-        ends_enrollment=False,
-        note="Made in the Razorpay dashboard.",
-        created_at=now,
-    )
-
-
 def retry_failed_refunds(*, now=None) -> int:
     """The worker's pass: re-send failed refunds whose retry time has come, send approved
     refunds still waiting in "requested" after REFUNDS_RETRY_MINUTES (their queued job was
@@ -347,7 +387,7 @@ def retry_failed_refunds(*, now=None) -> int:
             ),
             channel=Refund.Channel.RAZORPAY,
         )
-        .exclude(origin=Refund.Origin.GATEWAY)
+        .exclude(origin__in=Refund.GATEWAY_MADE_ORIGINS)
         .values_list("pk", flat=True)[:100]
     )
     for refund_id in due:

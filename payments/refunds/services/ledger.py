@@ -26,10 +26,16 @@ REFUNDABLE_PAYMENT_STATUSES = (Payment.Status.CAPTURED, Payment.Status.REFUNDED)
 
 
 def reserved_minor(order: Order) -> int:
-    """What the order's refunds have already promised or paid back (declined ones excluded)."""
-    total = Refund.objects.filter(order=order, state__in=Refund.RESERVING_STATES).aggregate(
-        total=Sum("amount_minor")
-    )["total"]
+    """What the order's refunds have already promised or paid back (declined ones excluded).
+
+    Refunds of other payments on the order (late, duplicate, Razorpay's automatic ones) give
+    back money that never paid for the order, so they reserve nothing of it.
+    """
+    total = (
+        Refund.objects.filter(order=order, state__in=Refund.RESERVING_STATES)
+        .exclude(origin__in=Refund.EXTRA_PAYMENT_ORIGINS)
+        .aggregate(total=Sum("amount_minor"))["total"]
+    )
     return total or 0
 
 
@@ -112,6 +118,9 @@ def _mark_processed(refund: Refund, order: Order, *, now, source: str) -> None:
     """
     if refund.state == Refund.State.PROCESSED:
         return
+    if refund.is_extra_payment_refund:
+        _mark_extra_payment_refunded(refund, order, now=now, source=source)
+        return
     refund.state = Refund.State.PROCESSED
     refund.processed_at = now
     refund.next_attempt_at = None
@@ -131,6 +140,30 @@ def _mark_processed(refund: Refund, order: Order, *, now, source: str) -> None:
     if (refund.ends_enrollment or fully_refunded) and order.enrollment_id:
         _end_enrollment(refund, order)
     queue_email(refund.pk, "learner", "processed")
+
+
+def _mark_extra_payment_refunded(refund: Refund, order: Order, *, now, source: str) -> None:
+    """A payment that did not pay the order went back: the refund is processed and nothing
+    else changes (no credit note: it was never invoiced; the seat stays with the payment
+    that bought it). Only an order that this payment alone was for (a late payment that
+    found the cohort full, a stale checkout) counts the money as refunded on its page."""
+    refund.state = Refund.State.PROCESSED
+    refund.processed_at = now
+    refund.next_attempt_at = None
+    refund.failure_kind = Refund.FailureKind.NONE
+    refund.save(
+        update_fields=["state", "processed_at", "next_attempt_at", "failure_kind", "updated_at"]
+    )
+    _record(refund, "processed", source=source, detail=refund.gateway_refund_id or "")
+    if (
+        refund.origin == Refund.Origin.UNUSABLE
+        and order.state == Order.State.REFUNDED
+        and not order.paid_with_payment_id
+    ):
+        order.amount_refunded_minor = min(
+            order.amount_refunded_minor + refund.amount_minor, order.amount_minor
+        )
+        order.save(update_fields=["amount_refunded_minor", "updated_at"])
 
 
 def _issue_credit_note(refund: Refund, order: Order, *, source: str) -> None:
