@@ -45,10 +45,10 @@ WAITLIST_DEMO_EMAILS = [
 
 
 @transaction.atomic
-def load():
+def load(*, now=None):
+    now = now or timezone.now()  # one reading: every date below derives from it
     course, live, pass_product = _course_and_products()
     outline = _outline(course)
-    today = timezone.localdate()
 
     april = _cohort(course, live, "April 2022", dt.date(2022, 4, 2), Cohort.AdmissionState.CLOSED)
     august = _cohort(course, live, "August 2022", dt.date(2022, 8, 6), Cohort.AdmissionState.CLOSED)
@@ -58,13 +58,13 @@ def load():
     if pass_product:
         april.included_in_passes.add(pass_product)
 
-    upcoming = _upcoming(course, live, today)
+    upcoming = _upcoming(course, live, now)
     _sessions(upcoming, outline, with_recordings=False)
-    _sell_a_few(upcoming, today)
+    _sell_a_few(upcoming, now)
 
     later = _later(course, live, upcoming)
     _sessions(later, outline, with_recordings=False)
-    base = timezone.now() - dt.timedelta(days=3)
+    base = now - dt.timedelta(days=3)
     for i, email in enumerate(WAITLIST_DEMO_EMAILS):
         WaitlistEntry.objects.get_or_create(
             cohort=later, email=email, defaults={"created_at": base + dt.timedelta(hours=5 * i)}
@@ -134,8 +134,9 @@ def _first_saturday_on_or_after(day: dt.date) -> dt.date:
     return day + dt.timedelta(days=(5 - day.weekday()) % 7)
 
 
-def _upcoming(course, product, today):
+def _upcoming(course, product, now):
     """The next cohort, reused on later runs while it has not started."""
+    today = timezone.localdate(now)
     existing = Cohort.objects.filter(
         course=course, admission_state=Cohort.AdmissionState.OPEN, start_date__gt=today
     ).first()
@@ -144,7 +145,7 @@ def _upcoming(course, product, today):
     start = _first_saturday_on_or_after(today + dt.timedelta(weeks=3))
     cohort = _cohort(course, product, f"{start:%B %Y}", start, Cohort.AdmissionState.OPEN)
     if cohort.admissions_opened_at is None:
-        cohort.admissions_opened_at = timezone.now() - dt.timedelta(days=10)
+        cohort.admissions_opened_at = now - dt.timedelta(days=10)
         cohort.save(update_fields=["admissions_opened_at"])
     return cohort
 
@@ -223,7 +224,7 @@ def _fill_with_alumni(cohort):
         _enroll(cohort, _alumnus(cohort, n), opened + dt.timedelta(days=day, minutes=n))
 
 
-def _sell_a_few(cohort, today):
-    opened = cohort.admissions_opened_at or timezone.now()
+def _sell_a_few(cohort, now):
+    opened = cohort.admissions_opened_at or now
     for n in range(1, 13):
         _enroll(cohort, _alumnus(cohort, n), opened + dt.timedelta(hours=16 * n))

@@ -318,7 +318,7 @@ LEARNER_PROFILE = {
 }
 
 
-def demo_users():
+def demo_users(*, now=None):
     """The admin and the demo learner, created here and only here, brought back to these
     values on every run. Returns (admin, learner); later demo steps call this."""
     User = get_user_model()
@@ -327,14 +327,15 @@ def demo_users():
         defaults={"full_name": "Masterclass Admin", "is_staff": True, "is_superuser": True},
     )
     admin.is_staff = admin.is_superuser = admin.is_active = True
-    admin.email_verified_at = admin.email_verified_at or timezone.now()
+    now = now or timezone.now()
+    admin.email_verified_at = admin.email_verified_at or now
     admin.set_password(ADMIN_PASSWORD)
     admin.save()
 
     learner, _ = User.objects.get_or_create(email=LEARNER_EMAIL)
     for field, value in LEARNER_PROFILE.items():
         setattr(learner, field, value)
-    learner.email_verified_at = learner.email_verified_at or timezone.now()
+    learner.email_verified_at = learner.email_verified_at or now
     learner.is_active = True
     learner.set_password(LEARNER_PASSWORD)
     learner.save()
@@ -349,8 +350,8 @@ def _features(product, texts):
     product.features.filter(ordering__gte=len(texts)).delete()
 
 
-def load():
-    demo_users()
+def load(*, now=None):
+    demo_users(now=now)
     instructor, _ = Instructor.objects.update_or_create(
         name="Arpit Bhayani",
         defaults={

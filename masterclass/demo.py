@@ -119,9 +119,9 @@ def _alumni_feedback(cohort):
 
 
 @transaction.atomic
-def load():
-    now = timezone.now()
-    admin, learner = demo_users()  # the one place the demo logins are made
+def load(*, now=None):
+    now = now or timezone.now()
+    admin, learner = demo_users(now=now)  # the one place the demo logins are made
 
     august = Cohort.objects.filter(name="August 2022").order_by("pk").first()
     if august is None:
@@ -137,7 +137,7 @@ def load():
 
     upcoming = (
         Cohort.objects.filter(
-            admission_state=Cohort.AdmissionState.OPEN, start_date__gt=timezone.localdate()
+            admission_state=Cohort.AdmissionState.OPEN, start_date__gt=timezone.localdate(now)
         )
         .order_by("start_date")
         .first()

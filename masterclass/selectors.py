@@ -85,7 +85,7 @@ class EnrollmentCard:
         if self.pending_feedback:
             return "Tell us anonymously how the last session went."
         if self.next_class is not None:
-            return "Do the pre-reads and join the next class (above)."
+            return "Join the next class (above)."
         if not self.cohort_has_ended:  # running, its next dates not listed yet
             cohort = self.enrollment.cohort
             return (

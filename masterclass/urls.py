@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("payments.refunds.urls")),
     path("", include("mentorship.urls")),
     path("", include("masterclass.learning.urls")),
+    path("", include("community.urls")),
     path(getattr(settings, "ADMIN_URL", "admin/"), admin.site.urls),
 ]
 

@@ -21,8 +21,8 @@ DEMO_LEARNER_EMAIL = "learner@masterclass.local"
 MEETING_URL = "https://meet.jit.si/masterclass-office-hours"
 
 
-def load():
-    now = timezone.now()
+def load(*, now=None):
+    now = now or timezone.now()
     zone = ZoneInfo(settings.MENTORSHIP_TIME_ZONE)
     today = now.astimezone(zone).date()
     result = services.create_weekly_slots(

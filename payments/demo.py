@@ -21,14 +21,14 @@ WIRE_BUYER_EMAIL = "wire.buyer@masterclass.local"
 WIRE_BUYER_PASSWORD = "masterclass-wire"
 
 
-def load():
+def load(*, now=None):
     User = get_user_model()
     buyer, created = User.objects.get_or_create(
         email=WIRE_BUYER_EMAIL,
         defaults={
             "full_name": "Daniel Okafor",
             "country": "GB",
-            "email_verified_at": timezone.now(),
+            "email_verified_at": now or timezone.now(),
         },
     )
     if created:

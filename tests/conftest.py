@@ -1,5 +1,8 @@
 import pytest
 
+# The --at option, MASTERCLASS_TEST_AT and the `now` fixture every test and factory shares.
+pytest_plugins = ["tests.clock"]
+
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():

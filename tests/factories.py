@@ -1,9 +1,12 @@
-"""Factories for every model the tests build. One section per app, in dependency order."""
+"""Factories for every model the tests build. One section per app, in dependency order.
+
+Times and dates derive from the running test's instant (`tests.clock.instant()`, the `now`
+fixture's value), and dates are IST calendar dates of it, never the machine's calendar.
+"""
 
 import datetime as dt
 
 import factory
-from django.utils import timezone
 
 from cohorts.models import Cohort, Enrollment, SeatHold, WaitlistEntry
 from courses.models import (
@@ -17,6 +20,7 @@ from courses.models import (
     Testimonial,
 )
 from masterclass.accounts.models import User
+from tests.clock import instant, today
 
 # --- accounts ---------------------------------------------------------------------------
 
@@ -32,7 +36,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     country = "IN"
     state = "29"
     billing_address = "12 MG Road, Bengaluru 560001"
-    email_verified_at = factory.LazyFunction(timezone.now)
+    email_verified_at = factory.LazyFunction(instant)
     password = factory.django.Password("correct-horse-battery")
 
 
@@ -148,7 +152,7 @@ class CohortFactory(factory.django.DjangoModelFactory):
     product = factory.SubFactory(ProductFactory, course=factory.SelfAttribute("..course"))
     name = "October 2022"
     slug = factory.Sequence(lambda n: f"cohort-{n}")
-    start_date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=30))
+    start_date = factory.LazyFunction(lambda: today() + dt.timedelta(days=30))
     weeks = 8
     class_days = "Saturdays and Sundays"
     class_start_time = dt.time(9, 0)
@@ -164,7 +168,7 @@ class SeatHoldFactory(factory.django.DjangoModelFactory):
     cohort = factory.SubFactory(CohortFactory)
     user = factory.SubFactory(UserFactory)
     email = factory.SelfAttribute("user.email")
-    expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(minutes=15))
+    expires_at = factory.LazyFunction(lambda: instant() + dt.timedelta(minutes=15))
 
 
 class EnrollmentFactory(factory.django.DjangoModelFactory):
@@ -175,7 +179,7 @@ class EnrollmentFactory(factory.django.DjangoModelFactory):
     cohort = factory.SubFactory(CohortFactory)
     product = factory.SelfAttribute("cohort.product")
     state = Enrollment.State.CONFIRMED
-    confirmed_at = factory.LazyFunction(timezone.now)
+    confirmed_at = factory.LazyFunction(instant)
 
 
 class WaitlistEntryFactory(factory.django.DjangoModelFactory):
@@ -213,8 +217,7 @@ class SlotFactory(factory.django.DjangoModelFactory):
     # Whole hours, three days ahead and onwards, so slots never overlap.
     starts_at = factory.Sequence(
         lambda n: (
-            timezone.now().replace(minute=0, second=0, microsecond=0)
-            + dt.timedelta(days=3, hours=n)
+            instant().replace(minute=0, second=0, microsecond=0) + dt.timedelta(days=3, hours=n)
         )
     )
     duration_minutes = 30
@@ -242,7 +245,7 @@ class RecordedSessionFactory(factory.django.DjangoModelFactory):
         model = "cohorts.LiveSession"
 
     cohort = factory.SubFactory(CohortFactory)
-    starts_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
+    starts_at = factory.LazyFunction(lambda: instant() - dt.timedelta(days=1))
     title = factory.Sequence(lambda n: f"Designing system {n}")
     topics = "Requirements\nStorage"
     recording_url = factory.Sequence(lambda n: f"https://video.example.com/rec-{n}")
@@ -264,4 +267,4 @@ class CertificateRequestFactory(factory.django.DjangoModelFactory):
 
     enrollment = factory.SubFactory(EnrollmentFactory, cohort=factory.SubFactory(PastCohortFactory))
     name_on_certificate = factory.SelfAttribute("enrollment.user.full_name")
-    requested_at = factory.LazyFunction(timezone.now)
+    requested_at = factory.LazyFunction(instant)

@@ -16,6 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cohorts.models import Enrollment, LiveSession
 from cohorts.selectors import can_join, join_opens_at
+from community import selectors as community_selectors
+from community import services as community_services
+from community.forms import CommunityEmailForm
 from courses.models import NewsletterSubscriber
 
 from . import feeds, selectors, services
@@ -197,9 +200,14 @@ def preferences(request):
             "time_zone": user.time_zone,
         },
     )
-    if request.method == "POST" and form.is_valid():
+    community_form = CommunityEmailForm(
+        request.POST or None, initial=community_selectors.receives(user)
+    )
+    if request.method == "POST" and form.is_valid() and community_form.is_valid():
         services.set_time_zone(user=user, time_zone=form.cleaned_data["time_zone"])
         services.set_class_reminders(user=user, enabled=form.cleaned_data["class_reminders"])
+        for kind, wanted in community_form.cleaned_data.items():
+            community_services.set_email_opt_out(user=user, kind=kind, opted_out=not wanted)
         subscriber = services.set_newsletter_subscription(
             user=user, subscribed=form.cleaned_data["newsletter"]
         )
@@ -215,7 +223,7 @@ def preferences(request):
     return render(
         request,
         "learning/preferences.html",
-        {"form": form, "subscriber": subscriber},
+        {"form": form, "community_form": community_form, "subscriber": subscriber},
         status=400 if request.method == "POST" else 200,
     )
 

@@ -277,6 +277,16 @@ LIVE_REMINDER_MINUTES = env.list("LIVE_REMINDER_MINUTES", cast=int, default=[24 
 # Feedback on a live session is asked for during this many days after it starts.
 FEEDBACK_WINDOW_DAYS = env.int("FEEDBACK_WINDOW_DAYS", default=14)
 
+# --- community: doubts, forums, invite links -----------------------------------------------
+INSTALLED_APPS += ["community"]
+# A learner's own forum post can be edited this long after posting (deleting stays possible).
+COMMUNITY_EDIT_MINUTES = env.int("COMMUNITY_EDIT_MINUTES", default=30)
+# Doubts, additions and forum posts together, per learner per hour (the instructor: no limit).
+COMMUNITY_POSTS_PER_HOUR = env.int("COMMUNITY_POSTS_PER_HOUR", default=20)
+# The instructor's digest of unanswered doubts goes once a day from this hour on.
+COMMUNITY_DIGEST_HOUR = env.int("COMMUNITY_DIGEST_HOUR", default=8)
+COMMUNITY_DIGEST_TIME_ZONE = env("COMMUNITY_DIGEST_TIME_ZONE", default="Asia/Kolkata")
+
 # --- periodic jobs: (dotted path of a django-tasks task, every N seconds), run by
 # `manage.py run_scheduler`. Each area adds its own line.
 SCHEDULED_TASKS = [
@@ -291,6 +301,8 @@ SCHEDULED_TASKS = [
     ("masterclass.learning.tasks.send_feedback_invitations", 900),
     ("masterclass.learning.tasks.send_class_reminders", 300),
     ("masterclass.learning.tasks.announce_recordings", 300),
+    # Hourly; sends at most one digest a day (a NotificationSent row per date).
+    ("community.tasks.send_unanswered_digest", 3600),
 ]
 
 # --- demo data: `manage.py load_demo` runs these functions in order; each must be idempotent.
@@ -301,6 +313,7 @@ DEMO_STEPS = [
     "payments.invoicing.demo.load",
     "payments.refunds.demo.load",
     "masterclass.demo.load",
+    "community.demo.load",
     # After the demo learner and their enrollment exist (masterclass.demo), so it can book.
     "mentorship.demo.load",
 ]

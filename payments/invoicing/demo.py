@@ -39,19 +39,20 @@ DEMO_BUYERS = [
 ]
 
 
-def load():
+def load(*, now=None):
+    now = now or timezone.now()
     seller_settings()
     ExchangeRate.objects.get_or_create(
         currency="USD",
-        effective_on=timezone.localdate().replace(day=1),
+        effective_on=timezone.localdate(now).replace(day=1),
         defaults={"inr_per_unit": Decimal("84.1500"), "source": "RBI reference rate"},
     )
     sync_finance_group()
-    _finance_user()
+    _finance_user(now)
     from payments.models import Order
 
     if not Order.objects.filter(state=Order.State.PAID).exists():
-        _demo_orders()
+        _demo_orders(now)
     unbilled = Order.objects.filter(state=Order.State.PAID, invoice__isnull=True)
     for order in unbilled.order_by("paid_at", "pk"):
         # Demo orders are invoiced on their (past) payment dates, in order; others today.
@@ -68,18 +69,18 @@ def load():
             amount_minor=5_000_00,
             refund_reference="demo-goodwill-1",
             reason="Goodwill refund: missed two live sessions",
-            now=min(demo_invoice.issued_at + dt.timedelta(days=10), timezone.now()),
+            now=min(demo_invoice.issued_at + dt.timedelta(days=10), now),
         )
 
 
-def _finance_user():
+def _finance_user(now):
     User = get_user_model()
     user, created = User.objects.get_or_create(
         email=FINANCE_EMAIL,
         defaults={
             "full_name": "Finance Team",
             "is_staff": True,
-            "email_verified_at": timezone.now(),
+            "email_verified_at": now,
         },
     )
     if created:
@@ -88,7 +89,7 @@ def _finance_user():
     user.groups.add(Group.objects.get(name=FINANCE_GROUP))
 
 
-def _demo_orders():
+def _demo_orders(now):
     from cohorts.models import Enrollment
     from payments.models import Order, Payment
 
@@ -103,7 +104,7 @@ def _demo_orders():
         if pan:
             gstin = f"{state}{pan}1Z" + gstin_check_character(f"{state}{pan}1Z")
         # Spread over the last three months so that the revenue chart has a few bars.
-        paid_at = timezone.now() - dt.timedelta(days=12 * (len(DEMO_BUYERS) - n) + 1)
+        paid_at = now - dt.timedelta(days=12 * (len(DEMO_BUYERS) - n) + 1)
         order, created = Order.objects.get_or_create(
             reference=f"MCDEMO{n:04d}",
             defaults={

@@ -5,6 +5,8 @@ from django import forms
 from masterclass.geo import COUNTRIES, INDIA, INDIAN_STATES
 from masterclass.gstin import clean_optional_gstin
 
+from .gstr1.period import InvalidPeriod, parse_period
+
 
 class BillingDetailsForm(forms.Form):
     """Name and state are required for every sale in India (GST place of supply); the
@@ -72,3 +74,18 @@ class FinanceFilterForm(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", "The end date is before the start date.")
         return data
+
+
+class Gstr1PeriodForm(forms.Form):
+    period = forms.CharField(
+        label="Filing period",
+        max_length=8,
+        help_text="A month (2026-11) or, for quarterly (QRMP) filing, a financial-year quarter "
+        "(2026-Q3 = October to December 2026).",
+    )
+
+    def clean_period(self):
+        try:
+            return parse_period(self.cleaned_data["period"])
+        except InvalidPeriod as exc:
+            raise forms.ValidationError(str(exc)) from exc

@@ -12,4 +12,7 @@ urlpatterns = [
     path("finance/documents.csv", views.finance_csv, name="finance_csv"),
     path("finance/documents.zip", views.finance_zip, name="finance_zip"),
     path("finance/revenue/", views.finance_revenue, name="finance_revenue"),
+    path("finance/gstr1/", views.finance_gstr1, name="finance_gstr1"),
+    path("finance/gstr1.zip", views.finance_gstr1_zip, name="finance_gstr1_zip"),
+    path("finance/gstr1.json", views.finance_gstr1_json, name="finance_gstr1_json"),
 ]

@@ -1,5 +1,6 @@
 """Downloads for buyers and finance, billing-detail corrections, finance exports and revenue."""
 
+import datetime as dt
 import functools
 import io
 import tempfile
@@ -15,7 +16,10 @@ from django.views.decorators.http import require_GET
 from payments.models import Order
 
 from .exports import DocumentFilter, gst_csv, monthly_revenue, write_pdf_zip
-from .forms import BillingDetailsForm, FinanceFilterForm
+from .forms import BillingDetailsForm, FinanceFilterForm, Gstr1PeriodForm
+from .gstr1.build import Gstr1NotApplicable, build_return
+from .gstr1.reconcile import reconcile
+from .gstr1.schema import schema_errors
 from .models import Invoice
 from .pdf import ensure_pdf
 from .selectors import (
@@ -225,3 +229,62 @@ def finance_revenue(request):
         "invoicing/finance_revenue.html",
         {"form": form, "charts": charts, "query": request.GET.urlencode()},
     )
+
+
+# --- GSTR-1 --------------------------------------------------------------------------------
+
+
+def _gstr1_from(request):
+    """(form, return or None, error). Without a period: the month before this one."""
+    data = request.GET.copy()
+    if not data.get("period"):
+        first_of_month = timezone.localdate().replace(day=1)
+        data["period"] = f"{first_of_month - dt.timedelta(days=1):%Y-%m}"
+    form = Gstr1PeriodForm(data)
+    if not form.is_valid():
+        return form, None, form.errors["period"][0]
+    try:
+        return form, build_return(form.cleaned_data["period"]), ""
+    except Gstr1NotApplicable as exc:
+        return form, None, str(exc)
+
+
+@require_GET
+@finance_required("invoicing.export_documents")
+def finance_gstr1(request):
+    """The period's GSTR-1: per-section reconciliation, schema check, pack and JSON links."""
+    form, ret, error = _gstr1_from(request)
+    context = {"form": form, "error": error, "query": ""}
+    if ret is not None:
+        context |= {
+            "ret": ret,
+            "checks": reconcile(ret),
+            "schema_errors": schema_errors(ret.json_text()),
+            "query": f"period={ret.period.code}",
+        }
+    return render(request, "invoicing/finance_gstr1.html", context, status=400 if error else 200)
+
+
+@require_GET
+@finance_required("invoicing.export_documents")
+def finance_gstr1_zip(request):
+    _form, ret, error = _gstr1_from(request)
+    if ret is None:
+        return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
+    buffer = io.BytesIO()
+    ret.write_zip(buffer)
+    buffer.seek(0)
+    return FileResponse(
+        buffer, as_attachment=True, filename=ret.zip_filename, content_type="application/zip"
+    )
+
+
+@require_GET
+@finance_required("invoicing.export_documents")
+def finance_gstr1_json(request):
+    _form, ret, error = _gstr1_from(request)
+    if ret is None:
+        return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(ret.json_text(), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{ret.json_filename}"'
+    return response

@@ -21,7 +21,7 @@ PASSWORD = "masterclass-learner"
 ADMIN_EMAIL = "admin@masterclass.local"
 
 
-def load():
+def load(*, now=None):
     cohort = (
         Cohort.objects.filter(admission_state=Cohort.AdmissionState.OPEN)
         .select_related("product")
@@ -38,6 +38,7 @@ def load():
             enrollment_id=meera_order.enrollment_id,
             user=meera_order.user,
             reason="My company moved me to a project with weekend on-call.",
+            now=now,
         )
     if kabir_order is not None and not kabir_order.refunds.exists():
         services.refund_from_admin(
@@ -47,6 +48,7 @@ def load():
             note="Goodwill: the first class started 40 minutes late.",
             ends_enrollment=False,
             bank_reference="DEMO-NEFT-000123",
+            now=now,
         )
 
 

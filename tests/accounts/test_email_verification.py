@@ -3,9 +3,9 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.test import override_settings
-from django.utils import timezone
 
 from masterclass.accounts import services
+from tests.clock import instant
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +75,7 @@ def test_a_link_for_an_old_email_address_does_not_verify_the_new_one(client):
 def test_an_expired_link_is_refused_with_a_way_to_get_a_new_one(client, monkeypatch):
     user = UserFactory(email_verified_at=None)
     token = services.email_verification_token(user)
-    later = timezone.now().timestamp() + dt.timedelta(days=2).total_seconds()
+    later = instant().timestamp() + dt.timedelta(days=2).total_seconds()
     monkeypatch.setattr("django.core.signing.time.time", lambda: later)
 
     response = client.get(f"/accounts/verify/{token}/")

@@ -1,8 +1,8 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
+from tests.clock import instant
 from tests.factories import CohortFactory, EnrollmentFactory, UserFactory, WaitlistEntryFactory
 
 
@@ -24,7 +24,7 @@ def fill(cohort, n):
 
 def wait(cohort, *emails):
     """Put emails on the waitlist in that order, a second apart."""
-    base = timezone.now() - dt.timedelta(hours=1)
+    base = instant() - dt.timedelta(hours=1)
     return [
         WaitlistEntryFactory(cohort=cohort, email=email, created_at=base + dt.timedelta(seconds=i))
         for i, email in enumerate(emails)

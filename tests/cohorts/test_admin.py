@@ -6,10 +6,10 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
 
 from cohorts.models import Cohort, Enrollment, WaitlistEntry
 from cohorts.services import cancel_enrollment, hold_seat
+from tests.clock import instant
 from tests.cohorts.conftest import fill, wait
 from tests.factories import CohortFactory, EnrollmentFactory, UserFactory
 
@@ -147,7 +147,7 @@ def test_waitlist_entries_are_searchable_and_filterable(staff_client, small_coho
 
 
 def test_the_cohort_page_shows_a_chart_of_seats_filled_over_time(staff_client, small_cohort):
-    start = timezone.now() - dt.timedelta(days=10)
+    start = instant() - dt.timedelta(days=10)
     for days in (0, 0, 4):
         EnrollmentFactory(cohort=small_cohort, confirmed_at=start + dt.timedelta(days=days))
     page = staff_client.get(reverse("admin:cohorts_cohort_change", args=[small_cohort.pk]))

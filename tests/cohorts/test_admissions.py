@@ -2,7 +2,6 @@ import datetime as dt
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 
 from cohorts.models import Cohort, SeatHold, WaitlistEntry
 from cohorts.selectors import public_state, seat_count
@@ -54,9 +53,10 @@ def test_opening_twice_emails_nobody_the_second_time(upcoming, django_capture_on
     assert len(mail.outbox) == 1
 
 
-def test_early_access_lets_only_waitlisted_emails_buy(upcoming, django_capture_on_commit_callbacks):
+def test_early_access_lets_only_waitlisted_emails_buy(
+    now, upcoming, django_capture_on_commit_callbacks
+):
     wait(upcoming, "waiting@example.com")
-    now = timezone.now()
     with django_capture_on_commit_callbacks(execute=True):
         open_admissions(cohort_id=upcoming.pk, early_access_hours=24, now=now)
     assert "until" in mail.outbox[0].body and "only people on the waitlist" in mail.outbox[0].body

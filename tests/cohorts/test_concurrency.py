@@ -17,6 +17,7 @@ from cohorts.services import (
     confirm_seat,
     hold_seat,
 )
+from tests.clock import instant
 from tests.cohorts.conftest import fill
 from tests.factories import CohortFactory, UserFactory
 
@@ -110,12 +111,10 @@ def test_duplicate_payment_confirmations_racing_create_one_enrollment(settings):
 def test_late_payers_racing_for_one_freed_seat_get_it_once(settings):
     import datetime as dt
 
-    from django.utils import timezone
-
     settings.DB_LOCK_TIMEOUT_MS = 30_000
     cohort = CohortFactory(capacity=3)
     fill(cohort, 2)
-    past = timezone.now() - dt.timedelta(hours=1)
+    past = instant() - dt.timedelta(hours=1)
     holds = [
         SeatHold.objects.create(
             cohort=cohort, user=u, email=u.email, created_at=past, expires_at=past

@@ -30,10 +30,10 @@ def catalogue():
     return course, live, pass_product
 
 
-def test_demo_cohorts_follow_the_seed_and_load_twice_without_duplicates(catalogue):
+def test_demo_cohorts_follow_the_seed_and_load_twice_without_duplicates(catalogue, now):
     course, live, pass_product = catalogue
-    demo.load()
-    demo.load()
+    demo.load(now=now)
+    demo.load(now=now + dt.timedelta(hours=1))  # a second run, later, changes nothing
 
     april = Cohort.objects.get(slug="april-2022")
     august = Cohort.objects.get(slug="august-2022")
@@ -45,7 +45,7 @@ def test_demo_cohorts_follow_the_seed_and_load_twice_without_duplicates(catalogu
     assert april.start_date == dt.date(2022, 4, 2) and april.start_date.weekday() == 5
     assert list(april.included_in_passes.all()) == [pass_product]
 
-    today = timezone.localdate()
+    today = timezone.localdate(now)
     upcoming = Cohort.objects.get(admission_state="open")
     assert upcoming.start_date.weekday() == 5
     assert today + dt.timedelta(weeks=3) <= upcoming.start_date < today + dt.timedelta(weeks=4)

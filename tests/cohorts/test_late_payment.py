@@ -2,7 +2,6 @@ import datetime as dt
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 
 from cohorts.models import Enrollment, SeatHold, WaitlistEntry
 from cohorts.selectors import seat_count, waitlist_position
@@ -14,6 +13,7 @@ from cohorts.services import (
     place_at_head_of_waitlist,
     release_expired_holds,
 )
+from tests.clock import instant
 from tests.cohorts.conftest import fill, wait
 from tests.factories import UserFactory
 
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 def lapsed_hold(small_cohort, buyer, settings):
     """buyer held a seat 20 minutes ago with 15-minute holds: it lapsed before they paid."""
     settings.SEAT_HOLD_MINUTES = 15
-    return hold_seat(cohort=small_cohort, user=buyer, now=timezone.now() - dt.timedelta(minutes=20))
+    return hold_seat(cohort=small_cohort, user=buyer, now=instant() - dt.timedelta(minutes=20))
 
 
 def test_a_late_payment_is_confirmed_when_a_seat_is_still_free(small_cohort, lapsed_hold):

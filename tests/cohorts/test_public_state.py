@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from cohorts.models import Cohort
 from cohorts.selectors import public_state, seats_left_for_public
@@ -34,8 +33,7 @@ def test_people_waiting_take_free_seats_from_the_public_count(small_cohort):
     assert public_state(small_cohort) == "full"
 
 
-def test_early_access_is_shown_while_the_window_lasts(small_cohort):
-    now = timezone.now()
+def test_early_access_is_shown_while_the_window_lasts(now, small_cohort):
     small_cohort.early_access_until = now + dt.timedelta(hours=1)
     assert public_state(small_cohort, now=now) == "early_access"
     assert public_state(small_cohort, now=now + dt.timedelta(hours=2)) == "open"

@@ -1,7 +1,6 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from cohorts.models import Cohort, SeatHold
 from cohorts.selectors import seat_count
@@ -19,9 +18,8 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_a_hold_takes_one_seat_for_the_configured_minutes(small_cohort, buyer, settings):
+def test_a_hold_takes_one_seat_for_the_configured_minutes(now, small_cohort, buyer, settings):
     settings.SEAT_HOLD_MINUTES = 15
-    now = timezone.now()
     hold = hold_seat(cohort=small_cohort, user=buyer, now=now)
     assert hold.expires_at == now + dt.timedelta(minutes=15)
     assert hold.email == buyer.email

@@ -5,7 +5,6 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
 
 from cohorts import tasks
 from cohorts.models import Enrollment, SeatHold, WaitlistEntry
@@ -18,6 +17,7 @@ from cohorts.services import (
     offer_free_seats,
     release_expired_holds,
 )
+from tests.clock import instant
 from tests.cohorts.conftest import fill, wait
 from tests.factories import UserFactory
 
@@ -94,7 +94,7 @@ def test_the_scheduled_task_passes_offers_on(full_with_line):
     cohort, enrollments, (first, second) = full_with_line
     cancel_enrollment(enrollment_id=enrollments[0].pk, reason="", refunded=False)
     SeatHold.objects.filter(waitlist_entry=first).update(
-        expires_at=timezone.now() - dt.timedelta(seconds=1)
+        expires_at=instant() - dt.timedelta(seconds=1)
     )
     tasks.release_expired_holds.enqueue()
     second.refresh_from_db()
@@ -105,7 +105,7 @@ def test_an_expired_offer_link_says_so(client, full_with_line):
     cohort, enrollments, (first, _) = full_with_line
     cancel_enrollment(enrollment_id=enrollments[0].pk, reason="", refunded=False)
     offer = offer_of(first)
-    SeatHold.objects.filter(pk=offer.pk).update(expires_at=timezone.now())
+    SeatHold.objects.filter(pk=offer.pk).update(expires_at=instant())
     page = client.get(reverse("cohorts:offer", args=[offer.token]))
     assert "This offer has expired" in page.content.decode()
 
@@ -186,7 +186,7 @@ def test_joining_an_open_cohort_with_a_free_seat_gets_the_offer_at_once(
     seat is offered to them straight away instead of being kept from everyone until a job runs
     (before, their own place in line made checkout tell them the cohort was full)."""
     fill(small_cohort, 2)
-    small_cohort.early_access_until = timezone.now() + dt.timedelta(hours=24)
+    small_cohort.early_access_until = instant() + dt.timedelta(hours=24)
     small_cohort.save(update_fields=["early_access_until"])
     assert public_state(small_cohort) == "early_access"
 

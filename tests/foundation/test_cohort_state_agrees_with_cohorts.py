@@ -4,10 +4,10 @@ one cohorts.selectors.public_state gives, which checkout relies on."""
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from cohorts.selectors import public_state, seats_left_for_public
 from masterclass.public import cohort_status
+from tests.clock import instant
 from tests.factories import CohortFactory, EnrollmentFactory, WaitlistEntryFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def test_page_state_and_seats_match_the_cohorts_selectors(
     cohort = CohortFactory(
         capacity=capacity,
         admission_state=admission_state,
-        early_access_until=timezone.now() + SOON if early_access else None,
+        early_access_until=instant() + SOON if early_access else None,
     )
     EnrollmentFactory.create_batch(enrolled, cohort=cohort)
     WaitlistEntryFactory.create_batch(waiting, cohort=cohort)

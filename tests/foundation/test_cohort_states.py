@@ -1,8 +1,8 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
+from tests.clock import instant
 from tests.factories import (
     EnrollmentFactory,
     SeatHoldFactory,
@@ -22,7 +22,7 @@ def test_seats_left_counts_enrollments_and_live_holds_but_not_expired_ones(clien
     cohort = catalogue["cohort"]
     EnrollmentFactory.create_batch(3, cohort=cohort)
     SeatHoldFactory(cohort=cohort)
-    SeatHoldFactory(cohort=cohort, expires_at=timezone.now() - dt.timedelta(minutes=1))
+    SeatHoldFactory(cohort=cohort, expires_at=instant() - dt.timedelta(minutes=1))
 
     page = client.get("/").content.decode()
 
@@ -92,7 +92,7 @@ def test_a_waitlist_only_cohort_takes_the_waitlist(client, catalogue):
 
 def test_early_access_sells_and_takes_the_waitlist(client, catalogue):
     cohort = catalogue["cohort"]
-    cohort.early_access_until = timezone.now() + dt.timedelta(hours=6)
+    cohort.early_access_until = instant() + dt.timedelta(hours=6)
     cohort.save()
 
     page = client.get("/").content.decode()

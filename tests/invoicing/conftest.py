@@ -5,9 +5,9 @@ import tempfile
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from masterclass.gstin import gstin_check_character
+from tests.clock import instant, today
 
 SELLER_GSTIN = "29AAGCM4821K1Z6"  # Karnataka
 
@@ -45,7 +45,7 @@ def paid_order(db, seller):
         currency = fields.setdefault("currency", "INR")
         fields.setdefault("amount_minor", fields["product"].price_minor(currency))
         fields.setdefault("state", Order.State.PAID)
-        fields.setdefault("paid_at", timezone.now())
+        fields.setdefault("paid_at", instant())
         fields.setdefault("razorpay_order_id", "order_" + secrets.token_hex(7))
         order = OrderFactory(**fields)
         if payment:
@@ -69,7 +69,7 @@ def usd_rate(db):
 
     return ExchangeRate.objects.create(
         currency="USD",
-        effective_on=timezone.localdate() - dt.timedelta(days=3),
+        effective_on=today() - dt.timedelta(days=3),
         inr_per_unit=Decimal("83.2500"),
         source="RBI reference rate",
     )

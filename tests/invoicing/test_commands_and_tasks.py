@@ -6,11 +6,11 @@ import zipfile
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 
 from payments.invoicing.models import Invoice
 from payments.invoicing.services import issue_invoice
 from payments.invoicing.tasks import render_missing_pdfs
+from tests.clock import instant
 
 
 def test_export_command_writes_the_csv_and_zip(paid_order, tmp_path):
@@ -31,7 +31,7 @@ def test_export_command_writes_the_csv_and_zip(paid_order, tmp_path):
 
 def test_the_catch_up_task_renders_pdfs_missing_after_a_minute(paid_order):
     old = issue_invoice(order=paid_order())
-    Invoice.objects.filter(pk=old.pk).update(issued_at=timezone.now() - dt.timedelta(minutes=5))
+    Invoice.objects.filter(pk=old.pk).update(issued_at=instant() - dt.timedelta(minutes=5))
     fresh = issue_invoice(order=paid_order())
 
     result = render_missing_pdfs.enqueue()

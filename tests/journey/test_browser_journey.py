@@ -14,9 +14,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 
 from tests import factories
+from tests.clock import instant, today
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "journey"
 CHROMIUM = "/usr/bin/chromium"
@@ -102,13 +102,12 @@ def test_a_visitor_waits_buys_in_emi_books_a_call_and_gets_a_refund(
         product=seat,
         name="October 2022",
         slug="october-2022",
-        start_date=timezone.localdate() + dt.timedelta(days=10),
+        start_date=today() + dt.timedelta(days=10),
         admission_state=Cohort.AdmissionState.WAITLIST,
     )
     for day in range(3, 6):
         factories.SlotFactory(
-            starts_at=timezone.now().replace(minute=0, second=0, microsecond=0)
-            + dt.timedelta(days=day)
+            starts_at=instant().replace(minute=0, second=0, microsecond=0) + dt.timedelta(days=day)
         )
 
     page = browser_page

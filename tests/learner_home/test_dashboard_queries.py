@@ -4,13 +4,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from cohorts.models import Cohort
 from masterclass.learning import services
 from payments.invoicing.services import issue_credit_note, issue_invoice
 from payments.models import Order
 from payments.refunds.models import Refund
+from tests.clock import instant
 from tests.factories import (
     BookingFactory,
     CertificateRequestFactory,
@@ -55,7 +55,7 @@ def give(user, course, n: int):
             cohort=cohort,
             enrollment=enrollment,
             state=Order.State.PAID,
-            paid_at=timezone.now(),
+            paid_at=instant(),
         )
         invoice = issue_invoice(order=order)
         BookingFactory(enrollment=enrollment)
@@ -70,7 +70,7 @@ def give(user, course, n: int):
                 origin=Refund.Origin.ADMIN,
                 ends_enrollment=False,
                 manual_reference=f"UTR{user.pk}{i}",
-                processed_at=timezone.now(),
+                processed_at=instant(),
             )
             issue_credit_note(
                 invoice=invoice,

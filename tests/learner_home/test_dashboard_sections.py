@@ -6,7 +6,6 @@ import zoneinfo
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from cohorts.models import Enrollment
@@ -17,6 +16,7 @@ from payments.invoicing.models import CreditNote
 from payments.invoicing.services import issue_credit_note, issue_invoice
 from payments.models import Order
 from payments.refunds.models import Refund
+from tests.clock import instant, today
 from tests.factories import (
     BookingFactory,
     CertificateRequestFactory,
@@ -48,7 +48,7 @@ def paid(enrollment, **fields):
         product=enrollment.product,
         cohort=enrollment.cohort,
         enrollment=enrollment,
-        paid_at=timezone.now(),
+        paid_at=instant(),
         **fields,
     )
 
@@ -85,7 +85,7 @@ def everything(learner, course, april, august, october, self_paced, settings):
         channel=Refund.Channel.MANUAL,
         origin=Refund.Origin.ADMIN,
         manual_reference="UTR0001",
-        processed_at=timezone.now(),
+        processed_at=instant(),
     )
     issue_credit_note(
         invoice=june_invoice,
@@ -99,7 +99,7 @@ def everything(learner, course, april, august, october, self_paced, settings):
     enroll(learner, pending_cohort, state=Enrollment.State.PENDING_PAYMENT)
     OrderFactory(user=learner, product=pending_cohort.product, cohort=pending_cohort)
     BookingFactory(enrollment=october_seat)
-    NewsletterSubscriber.objects.create(email=learner.email, confirmed_at=timezone.now())
+    NewsletterSubscriber.objects.create(email=learner.email, confirmed_at=instant())
     return {"first_class": first_class, "certificate": certificate, "invoice": invoice}
 
 
@@ -319,9 +319,9 @@ def test_schedule_of_a_cohort_whose_dates_are_not_published_yet(learner, course,
         course=course,
         name="Running",
         slug="running",
-        start_date=timezone.localdate() - dt.timedelta(days=7),
+        start_date=today() - dt.timedelta(days=7),
     )
-    RecordedSessionFactory(cohort=running, starts_at=timezone.now() - dt.timedelta(days=7))
+    RecordedSessionFactory(cohort=running, starts_at=instant() - dt.timedelta(days=7))
     enrollment.delete()
     enroll(learner, running)
     html = section(page(), "schedule")

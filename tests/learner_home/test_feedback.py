@@ -6,12 +6,12 @@ import threading
 import pytest
 from django.db import connection, models
 from django.urls import reverse
-from django.utils import timezone
 
 from cohorts.models import Enrollment
 from masterclass.accounts.models import User
 from masterclass.learning import services
 from masterclass.learning.models import FeedbackGiven, FeedbackResponse
+from tests.clock import instant
 from tests.factories import RecordedSessionFactory, UserFactory
 from tests.learner_home.conftest import buy_pass, enroll
 
@@ -116,11 +116,10 @@ def test_only_the_sessions_own_confirmed_learners_may_answer(
 
 
 def test_form_opens_at_the_session_and_closes_after_the_window(
-    learner_client, learner, october, settings
+    now, learner_client, learner, october, settings
 ):
     enroll(learner, october)
     recent = october.sessions.get()  # started yesterday
-    now = timezone.now()
     future = RecordedSessionFactory(cohort=october, starts_at=now + dt.timedelta(hours=2))
     stale = RecordedSessionFactory(
         cohort=october, starts_at=now - dt.timedelta(days=settings.FEEDBACK_WINDOW_DAYS + 1)
@@ -157,7 +156,7 @@ def test_instructor_sees_averages_and_comments_in_the_admin(client, october):
     client.force_login(UserFactory(email="arpit@example.com", is_staff=True, is_superuser=True))
 
     upcoming = RecordedSessionFactory(
-        cohort=october, title="Not held yet", starts_at=timezone.now() + dt.timedelta(days=2)
+        cohort=october, title="Not held yet", starts_at=instant() + dt.timedelta(days=2)
     )
     listing = client.get(reverse("admin:learning_sessionfeedbacksummary_changelist"))
     text = listing.content.decode()

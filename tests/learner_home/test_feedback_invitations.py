@@ -4,7 +4,6 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from cohorts.models import Enrollment
 from masterclass.learning import services
@@ -21,9 +20,8 @@ def run(callbacks, now=None):
 
 
 def test_learners_of_a_finished_session_are_invited_once(
-    october, mailoutbox, django_capture_on_commit_callbacks
+    now, october, mailoutbox, django_capture_on_commit_callbacks
 ):
-    now = timezone.now()
     session = RecordedSessionFactory(
         cohort=october, title="Designing S3", starts_at=now - dt.timedelta(hours=3)
     )
@@ -45,10 +43,9 @@ def test_learners_of_a_finished_session_are_invited_once(
 
 
 def test_no_invitation_during_class_or_after_the_window(
-    october, mailoutbox, django_capture_on_commit_callbacks, settings
+    now, october, mailoutbox, django_capture_on_commit_callbacks, settings
 ):
     enroll(UserFactory(), october)
-    now = timezone.now()
     october.sessions.all().delete()
     RecordedSessionFactory(cohort=october, starts_at=now - dt.timedelta(hours=1))  # in class
     RecordedSessionFactory(

@@ -6,11 +6,11 @@ import os
 import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
-from django.utils import timezone
 
 from masterclass.learning import services
 from payments.invoicing.services import issue_invoice
 from payments.models import Order
+from tests.clock import instant
 from tests.factories import BookingFactory, CertificateRequestFactory, OrderFactory, UserFactory
 from tests.learner_home.conftest import enroll
 
@@ -48,7 +48,7 @@ def test_pages_are_titled_and_fit_a_phone(browser, live_server, client, august, 
         cohort=october,
         enrollment=seat,
         state=Order.State.PAID,
-        paid_at=timezone.now(),
+        paid_at=instant(),
     )
     issue_invoice(order=order)
     OrderFactory(user=learner, product=seat.product, cohort=october)  # open: "Pay now"

@@ -4,10 +4,10 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from cohorts.models import Cohort, Enrollment
 from masterclass.learning.selectors import can_watch
+from tests.clock import instant
 from tests.factories import CohortFactory, RecordedSessionFactory, UserFactory
 from tests.learner_home.conftest import buy_pass, enroll
 
@@ -202,7 +202,7 @@ def test_a_real_refund_ends_access_to_every_cohort(
         enrollment=enrollment,
         state=Order.State.PAID,
         channel=Order.Channel.MANUAL,
-        paid_at=timezone.now(),
+        paid_at=instant(),
     )
     assert can_watch(learner, august)
     admin = UserFactory(email="arpit@example.com", is_staff=True, is_superuser=True)

@@ -1,7 +1,6 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from tests.factories import (
     CohortFactory,
@@ -10,11 +9,6 @@ from tests.factories import (
     SlotFactory,
     UserFactory,
 )
-
-
-@pytest.fixture
-def now():
-    return timezone.now().replace(microsecond=0)
 
 
 @pytest.fixture

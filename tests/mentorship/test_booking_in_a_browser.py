@@ -9,9 +9,9 @@ import pytest
 from django.conf import settings as django_settings
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
 
 from mentorship.models import Booking
+from tests.clock import instant
 from tests.factories import CohortFactory, EnrollmentFactory, SlotFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -39,7 +39,7 @@ def test_book_then_move_a_call_on_a_phone(browser, live_server, client):
         email="ny@example.com", full_name="Maya Shah", time_zone="America/New_York"
     )
     EnrollmentFactory(user=learner, cohort=CohortFactory(name="October 2022"))
-    day = (timezone.now() + dt.timedelta(days=4)).astimezone(IST).date()
+    day = (instant() + dt.timedelta(days=4)).astimezone(IST).date()
     first = SlotFactory(starts_at=dt.datetime.combine(day, dt.time(18, 30), IST))
     second = SlotFactory(starts_at=dt.datetime.combine(day, dt.time(19, 30), IST))
     client.force_login(learner)

@@ -3,6 +3,7 @@ clear message and loses nothing the learner typed; no seat or order is left behi
 
 from cohorts.models import SeatHold
 from payments.models import Order
+from tests.clock import instant
 from tests.factories import EnrollmentFactory
 
 from .conftest import razorpay_options
@@ -65,9 +66,8 @@ def test_an_invalid_field_keeps_everything_else_the_learner_typed(learner_client
 def test_posting_for_a_seat_already_owned_sends_to_the_dashboard_not_the_waitlist(
     learner_client, learner, cohort, billing
 ):
-    from django.utils import timezone
 
-    EnrollmentFactory(user=learner, cohort=cohort, confirmed_at=timezone.now())
+    EnrollmentFactory(user=learner, cohort=cohort, confirmed_at=instant())
 
     response = learner_client.post("/checkout/october-2022-seat/", billing)
 

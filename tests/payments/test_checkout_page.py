@@ -1,10 +1,10 @@
 """The billing form: who may see it, what it is prefilled with, what it refuses."""
 
 import pytest
-from django.utils import timezone
 
 from cohorts.models import Cohort, SeatHold
 from payments.models import Order
+from tests.clock import instant
 from tests.factories import EnrollmentFactory, UserFactory, WaitlistEntryFactory
 
 
@@ -42,8 +42,6 @@ def test_a_waitlist_offer_lets_its_holder_buy_a_seat_the_public_cannot(
 ):
     from datetime import timedelta
 
-    from django.utils import timezone
-
     from tests.factories import SeatHoldFactory
 
     Cohort.objects.filter(pk=cohort.pk).update(capacity=1)
@@ -52,7 +50,7 @@ def test_a_waitlist_offer_lets_its_holder_buy_a_seat_the_public_cannot(
         user=None,
         email=learner.email,
         kind=SeatHold.Kind.WAITLIST_OFFER,
-        expires_at=timezone.now() + timedelta(hours=48),
+        expires_at=instant() + timedelta(hours=48),
     )
 
     page = learner_client.get("/checkout/october-2022-seat/?cohort=october-2022")
@@ -156,7 +154,7 @@ def test_invalid_billing_details_re_render_the_form_and_hold_nothing(
 
 
 def test_a_learner_with_a_seat_cannot_buy_another(learner_client, learner, cohort, billing):
-    EnrollmentFactory(user=learner, cohort=cohort, confirmed_at=timezone.now())
+    EnrollmentFactory(user=learner, cohort=cohort, confirmed_at=instant())
 
     page = learner_client.get("/checkout/october-2022-seat/").content.decode()
     assert "You already have a seat in the October 2022 cohort" in page
@@ -175,9 +173,7 @@ def test_during_early_access_only_waitlisted_learners_can_buy(
 ):
     from datetime import timedelta
 
-    Cohort.objects.filter(pk=cohort.pk).update(
-        early_access_until=timezone.now() + timedelta(hours=24)
-    )
+    Cohort.objects.filter(pk=cohort.pk).update(early_access_until=instant() + timedelta(hours=24))
 
     refused = learner_client.post("/checkout/october-2022-seat/", billing)
 

@@ -11,6 +11,7 @@ from cohorts.models import Enrollment
 from payments import gateway, services
 from payments.invoicing.models import Invoice
 from payments.models import Order, Payment
+from tests.clock import instant
 
 from .conftest import start_checkout
 
@@ -78,12 +79,10 @@ def test_paying_an_old_expired_checkout_after_buying_the_seat_refunds_the_old_on
 ):
     from datetime import timedelta
 
-    from django.utils import timezone
-
     from cohorts.models import SeatHold
 
     _, stale = start_checkout(learner_client, billing)
-    SeatHold.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    SeatHold.objects.update(expires_at=instant() - timedelta(minutes=1))
     services.reconcile_order(order_id=stale.pk)
     assert Order.objects.get(pk=stale.pk).state == "expired"
     _, fresh = start_checkout(learner_client, billing)

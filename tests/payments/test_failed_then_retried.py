@@ -6,6 +6,7 @@ from django.core import mail
 
 from cohorts.models import Enrollment, SeatHold
 from payments.models import Payment
+from tests.clock import instant
 
 from .conftest import post_callback, razorpay_options, start_checkout
 
@@ -75,10 +76,8 @@ def test_after_the_hold_expired_the_pay_page_sends_the_learner_back_to_checkout(
 ):
     from datetime import timedelta
 
-    from django.utils import timezone
-
     _, order = start_checkout(learner_client, billing)
-    SeatHold.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    SeatHold.objects.update(expires_at=instant() - timedelta(seconds=1))
 
     response = learner_client.get(f"/payments/orders/{order.reference}/pay/")
 

@@ -5,10 +5,10 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 
 from cohorts.models import Cohort, Enrollment, SeatHold, WaitlistEntry
 from payments.models import Order
+from tests.clock import instant
 
 from .conftest import post_callback, start_checkout
 
@@ -17,9 +17,7 @@ from .conftest import post_callback, start_checkout
 def expired_checkout(razorpay_sandbox, learner_client, cohort, billing):
     Cohort.objects.filter(pk=cohort.pk).update(capacity=2)
     _, order = start_checkout(learner_client, billing)
-    SeatHold.objects.filter(pk=order.hold_id).update(
-        expires_at=timezone.now() - timedelta(minutes=1)
-    )
+    SeatHold.objects.filter(pk=order.hold_id).update(expires_at=instant() - timedelta(minutes=1))
     return order
 
 

@@ -5,11 +5,11 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 
 from cohorts.models import Cohort, Enrollment, SeatHold
 from payments import services
 from payments.models import Order
+from tests.clock import instant
 from tests.factories import EnrollmentFactory, UserFactory
 
 
@@ -43,7 +43,7 @@ def test_choosing_wire_or_paypal_emails_the_details_and_holds_the_seat_for_days(
     assert (order.amount_minor, order.currency) == (54_900, "USD")
     assert order.razorpay_order_id is None
     hold = SeatHold.objects.get()
-    assert hold.expires_at > timezone.now() + timedelta(hours=71)
+    assert hold.expires_at > instant() + timedelta(hours=71)
     assert len(mail.outbox) == 1
     email = mail.outbox[0]
     assert email.to == ["asha@example.com"]
@@ -110,7 +110,7 @@ def test_mark_paid_refuses_when_the_hold_lapsed_and_the_cohort_filled(
 ):
     _start_manual(learner_client, billing)
     order = Order.objects.get()
-    SeatHold.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    SeatHold.objects.update(expires_at=instant() - timedelta(minutes=1))
     Cohort.objects.filter(pk=cohort.pk).update(capacity=1)
     EnrollmentFactory(cohort=cohort)
 
@@ -142,7 +142,7 @@ def test_mark_paid_needs_a_reference_and_an_amount(admin_client, learner_client,
 
 def test_an_unpaid_wire_order_expires_and_frees_its_seat(learner_client, cohort, billing):
     _start_manual(learner_client, billing)
-    SeatHold.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    SeatHold.objects.update(expires_at=instant() - timedelta(minutes=1))
 
     outcomes = services.reconcile_open_orders(older_than_minutes=0)
 
@@ -160,11 +160,11 @@ def test_a_wire_order_for_the_self_paced_pass_waits_as_long_as_a_seat_would(
     order = Order.objects.get()
     assert order.hold is None and order.amount_minor == 52_500
 
-    Order.objects.update(created_at=timezone.now() - timedelta(hours=5))
+    Order.objects.update(created_at=instant() - timedelta(hours=5))
     services.reconcile_open_orders(older_than_minutes=0)
     assert Order.objects.get().state == "awaiting_manual"
 
-    Order.objects.update(created_at=timezone.now() - timedelta(hours=73))
+    Order.objects.update(created_at=instant() - timedelta(hours=73))
     services.reconcile_open_orders(older_than_minutes=0)
     assert Order.objects.get().state == "expired"
 
@@ -186,7 +186,7 @@ def test_the_instructor_finds_wire_orders_and_sees_what_to_check_before_marking_
     assert "The seat is held until" in form
     assert 'name="amount_received" value="549"' in form  # prefilled with the price
 
-    SeatHold.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    SeatHold.objects.update(expires_at=instant() - timedelta(minutes=1))
     lapsed = admin_client.get(f"/admin/payments/order/{order.pk}/mark-paid/").content.decode()
     assert "The seat hold has lapsed." in lapsed
 
@@ -251,7 +251,7 @@ def test_a_wire_payment_that_arrives_after_the_order_expired_still_buys_a_free_s
     learner_client, admin_client, cohort, billing, django_capture_on_commit_callbacks
 ):
     _start_manual(learner_client, billing)
-    SeatHold.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    SeatHold.objects.update(expires_at=instant() - timedelta(minutes=1))
     services.reconcile_open_orders(older_than_minutes=0)
     order = Order.objects.get()
     assert order.state == "expired"

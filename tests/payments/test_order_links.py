@@ -2,10 +2,10 @@
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from payments.invoicing.services import issue_invoice
 from payments.models import Order, Payment
+from tests.clock import instant
 from tests.factories import CohortFactory, OrderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def paid_order(learner):
         product=cohort.product,
         cohort=cohort,
         state=Order.State.PAID,
-        paid_at=timezone.now(),
+        paid_at=instant(),
         razorpay_order_id="order_LinksTest0001",
     )
     Payment.objects.create(

@@ -5,16 +5,16 @@ from datetime import timedelta
 
 from django.core import mail
 from django.core.management import call_command
-from django.utils import timezone
 
 from cohorts.models import Enrollment, SeatHold
 from payments.models import Order, Payment
+from tests.clock import instant
 
 from .conftest import start_checkout
 
 
 def _age(order, minutes):
-    Order.objects.filter(pk=order.pk).update(created_at=timezone.now() - timedelta(minutes=minutes))
+    Order.objects.filter(pk=order.pk).update(created_at=instant() - timedelta(minutes=minutes))
 
 
 def test_a_payment_with_no_callback_and_no_webhook_is_confirmed_by_reconcile(
@@ -65,7 +65,7 @@ def test_an_unpaid_order_expires_once_its_hold_has_lapsed(
     _, order = start_checkout(learner_client, billing)
     razorpay_sandbox.pay(order_id=order.razorpay_order_id, outcome="failure")
     _age(order, 30)
-    SeatHold.objects.update(expires_at=timezone.now() - timedelta(minutes=5))
+    SeatHold.objects.update(expires_at=instant() - timedelta(minutes=5))
 
     call_command("reconcile_payments")
 

@@ -18,6 +18,8 @@ from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
 
+from tests.clock import instant
+
 pytestmark = pytest.mark.django_db
 
 # A Python repr or template syntax leaking into a page.
@@ -48,12 +50,11 @@ def demo_data(django_db_setup, django_db_blocker):
 def _traffic():
     """Rows only a running site makes (logins, webhooks, queued tasks): one of each."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-    from django.utils import timezone
     from django_tasks_db.models import DBTaskResult, get_date_max
 
     from payments.models import WebhookEvent
 
-    now = timezone.now()
+    now = instant()
     who = {
         "user_agent": "Mozilla/5.0",
         "ip_address": "127.0.0.1",

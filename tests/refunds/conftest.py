@@ -2,10 +2,10 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
 
 from cohorts.models import Enrollment
 from payments.models import Order, Payment
+from tests.clock import instant, today
 from tests.factories import (
     CohortFactory,
     EnrollmentFactory,
@@ -30,7 +30,7 @@ def october_cohort(db):
 @pytest.fixture
 def upcoming_cohort(db):
     """A cohort starting next week: well inside its refund window today."""
-    return CohortFactory(name="Next", start_date=timezone.localdate() + dt.timedelta(days=7))
+    return CohortFactory(name="Next", start_date=today() + dt.timedelta(days=7))
 
 
 def paid_enrollment(
@@ -46,7 +46,7 @@ def paid_enrollment(
             user=user,
             product=product,
             state=Enrollment.State.CONFIRMED,
-            confirmed_at=timezone.now(),
+            confirmed_at=instant(),
         )
     order = OrderFactory(
         user=user,
@@ -54,7 +54,7 @@ def paid_enrollment(
         cohort=cohort,
         enrollment=enrollment,
         state=Order.State.PAID,
-        paid_at=timezone.now(),
+        paid_at=instant(),
         channel=channel,
     )
     if channel == Order.Channel.RAZORPAY:

@@ -5,13 +5,13 @@ waitlist, future 1:1s are cancelled, recordings access ends, and the learner is 
 import datetime as dt
 
 from django.core import mail
-from django.utils import timezone
 
 from cohorts.models import Enrollment, SeatHold, WaitlistEntry
 from cohorts.selectors import seat_count
 from masterclass.learning.selectors import can_watch
 from mentorship.models import Booking
 from payments.refunds.services import record_manual_refund, refund_from_admin, request_refund
+from tests.clock import instant
 from tests.factories import BookingFactory, EnrollmentFactory, SlotFactory, WaitlistEntryFactory
 
 from .conftest import ist
@@ -33,12 +33,12 @@ def test_seat_is_freed_and_offered_to_the_first_on_the_waitlist(
     enrollment, _ = wire_paid
     EnrollmentFactory(cohort=october_cohort)  # the cohort is now full
     first = WaitlistEntryFactory(
-        cohort=october_cohort, email="first@example.com", created_at=timezone.now()
+        cohort=october_cohort, email="first@example.com", created_at=instant()
     )
     second = WaitlistEntryFactory(
         cohort=october_cohort,
         email="second@example.com",
-        created_at=timezone.now() + dt.timedelta(seconds=1),
+        created_at=instant() + dt.timedelta(seconds=1),
     )
     assert seat_count(october_cohort).free == 0
 
@@ -66,7 +66,7 @@ def test_future_one_to_one_bookings_are_cancelled(
     past = BookingFactory(
         enrollment=enrollment,
         user=learner,
-        slot=SlotFactory(starts_at=timezone.now() - dt.timedelta(days=2)),
+        slot=SlotFactory(starts_at=instant() - dt.timedelta(days=2)),
     )
     _refund_fully(enrollment, learner, admin_user, django_capture_on_commit_callbacks)
     future.refresh_from_db()

@@ -5,7 +5,6 @@ import datetime as dt
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 
 from cohorts.models import Enrollment, WaitlistEntry
 from cohorts.selectors import seat_count
@@ -15,6 +14,7 @@ from payments.invoicing.models import CreditNote
 from payments.models import Order
 from payments.refunds.models import Refund
 from payments.refunds.services import approve_refund, request_refund, retry_failed_refunds
+from tests.clock import instant
 from tests.factories import BookingFactory, SlotFactory, WaitlistEntryFactory
 
 
@@ -88,7 +88,7 @@ def test_gateway_failure_then_retry_by_the_worker(
     assert refund.state == Refund.State.FAILED
     assert refund.failure_kind == Refund.FailureKind.UNAVAILABLE
     assert "503" in refund.last_error
-    assert refund.next_attempt_at > timezone.now()
+    assert refund.next_attempt_at > instant()
     enrollment.refresh_from_db()
     assert enrollment.state == Enrollment.State.CONFIRMED  # nothing happens until money moves
 
@@ -98,7 +98,7 @@ def test_gateway_failure_then_retry_by_the_worker(
     refund.refresh_from_db()
     assert refund.state == Refund.State.FAILED
     with django_capture_on_commit_callbacks(execute=True):
-        retry_failed_refunds(now=timezone.now() + dt.timedelta(hours=1))
+        retry_failed_refunds(now=instant() + dt.timedelta(hours=1))
     refund.refresh_from_db()
     enrollment.refresh_from_db()
     assert refund.state == Refund.State.PROCESSED
@@ -122,7 +122,7 @@ def test_timeout_after_razorpay_refunded_is_not_refunded_twice(
     assert len(_sandbox_refunds(razorpay_sandbox, payment_id)) == 1  # it did happen
 
     with django_capture_on_commit_callbacks(execute=True):
-        retry_failed_refunds(now=timezone.now() + dt.timedelta(hours=1))
+        retry_failed_refunds(now=instant() + dt.timedelta(hours=1))
     refund.refresh_from_db()
     assert refund.state == Refund.State.PROCESSED
     assert len(_sandbox_refunds(razorpay_sandbox, payment_id)) == 1
@@ -146,7 +146,7 @@ def test_refused_refund_is_not_retried_and_the_instructor_is_told(
     alert = [m for m in mail.outbox if m.to == ["arpit@example.com"]][-1]
     assert alert.subject == f"Refund {refund.reference} failed and needs you"
     assert "Account balance low" in alert.body
-    retry_failed_refunds(now=timezone.now() + dt.timedelta(days=1))
+    retry_failed_refunds(now=instant() + dt.timedelta(days=1))
     refund.refresh_from_db()
     assert refund.attempts == 1
 
@@ -188,7 +188,7 @@ def test_refund_failed_at_razorpay_is_retried(
 
     razorpay_sandbox.configure(refund_mode="processed")
     with django_capture_on_commit_callbacks(execute=True):
-        retry_failed_refunds(now=timezone.now() + dt.timedelta(hours=1))
+        retry_failed_refunds(now=instant() + dt.timedelta(hours=1))
     refund.refresh_from_db()
     order.refresh_from_db()
     assert refund.state == Refund.State.PROCESSED
@@ -213,7 +213,7 @@ def test_lost_webhook_is_made_up_for_by_reconciliation(
     refund.refresh_from_db()
     assert refund.state == Refund.State.PROCESSING
     with django_capture_on_commit_callbacks(execute=True):
-        retry_failed_refunds(now=timezone.now() + dt.timedelta(hours=2))
+        retry_failed_refunds(now=instant() + dt.timedelta(hours=2))
     refund.refresh_from_db()
     assert refund.state == Refund.State.PROCESSED
 
@@ -294,7 +294,7 @@ def test_the_scheduler_runs_the_retry_job(
     razorpay_sandbox.set_faults(api_errors={"refunds.create": {"status": 500, "times": 1}})
     with django_capture_on_commit_callbacks(execute=True):
         refund = request_refund(enrollment_id=enrollment.pk, user=learner)
-    Refund.objects.filter(pk=refund.pk).update(next_attempt_at=timezone.now())  # due now
+    Refund.objects.filter(pk=refund.pk).update(next_attempt_at=instant())  # due now
     with django_capture_on_commit_callbacks(execute=True):
         call_command("run_scheduler", "--once")
     refund.refresh_from_db()

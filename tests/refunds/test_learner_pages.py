@@ -4,18 +4,18 @@ import datetime as dt
 
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
 from payments.models import Order
 from payments.refunds.models import Refund
 from payments.refunds.selectors import refund_summary_for_user
+from tests.clock import today
 from tests.factories import CohortFactory
 
 from .conftest import ist, paid_enrollment
 
 
 def _started_days_ago(days):
-    return CohortFactory(start_date=timezone.localdate() - dt.timedelta(days=days))
+    return CohortFactory(start_date=today() - dt.timedelta(days=days))
 
 
 def test_one_button_request_within_the_window(learner_client, learner):

@@ -8,12 +8,12 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
-from django.utils import timezone
 
 from payments.invoicing.models import CreditNote
 from payments.models import Order
 from payments.refunds.models import Refund
 from payments.refunds.services import request_refund, retry_failed_refunds
+from tests.clock import instant
 
 
 class MailServerDown(BaseEmailBackend):
@@ -59,12 +59,12 @@ def test_an_approved_refund_whose_job_was_lost_is_sent_by_the_worker(
 
     # Soon after, the job may still be on its way: the worker leaves it alone.
     with django_capture_on_commit_callbacks(execute=True):
-        retry_failed_refunds(now=timezone.now() + dt.timedelta(minutes=1))
+        retry_failed_refunds(now=instant() + dt.timedelta(minutes=1))
     refund.refresh_from_db()
     assert refund.state == Refund.State.REQUESTED
     assert _at_sandbox(razorpay_sandbox, payment_id) == []
 
-    later = timezone.now() + dt.timedelta(minutes=settings.REFUNDS_RETRY_MINUTES + 1)
+    later = instant() + dt.timedelta(minutes=settings.REFUNDS_RETRY_MINUTES + 1)
     with django_capture_on_commit_callbacks(execute=True):
         retry_failed_refunds(now=later)
         retry_failed_refunds(now=later)  # a second pass changes nothing
@@ -85,7 +85,7 @@ def test_the_worker_does_not_send_a_request_waiting_for_approval(
     enrollment, _, payment_id = bought
     with django_capture_on_commit_callbacks(execute=True):
         refund = request_refund(enrollment_id=enrollment.pk, user=learner)
-        retry_failed_refunds(now=timezone.now() + dt.timedelta(days=1))
+        retry_failed_refunds(now=instant() + dt.timedelta(days=1))
     refund.refresh_from_db()
     assert refund.state == Refund.State.REQUESTED and refund.approved_at is None
     assert _at_sandbox(razorpay_sandbox, payment_id) == []

@@ -5,21 +5,21 @@ import threading
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
 from payments.refunds.models import Refund
 from payments.refunds.services import process_refund, request_refund
+from tests.clock import instant, today
 from tests.factories import CohortFactory, UserFactory
 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_processing_one_refund_refund_once(settings, buy, razorpay_sandbox):
     settings.REFUNDS_REQUIRE_APPROVAL = True  # nothing queued: the threads below do the work
-    cohort = CohortFactory(start_date=timezone.localdate() + dt.timedelta(days=7))
+    cohort = CohortFactory(start_date=today() + dt.timedelta(days=7))
     user = UserFactory()
     enrollment, order, payment_id = buy(cohort=cohort, user=user)
     refund = request_refund(enrollment_id=enrollment.pk, user=user)
-    Refund.objects.filter(pk=refund.pk).update(approved_at=timezone.now())  # as if approved
+    Refund.objects.filter(pk=refund.pk).update(approved_at=instant())  # as if approved
     barrier = threading.Barrier(4)
     errors = []
 

@@ -9,7 +9,6 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.test import Client
-from django.utils import timezone
 
 from cohorts.models import Enrollment, WaitlistEntry
 from cohorts.selectors import seat_count
@@ -18,6 +17,7 @@ from payments.invoicing.models import CreditNote
 from payments.models import Order
 from payments.refunds.models import Refund
 from payments.refunds.services import request_refund, retry_failed_refunds
+from tests.clock import instant, today
 from tests.factories import WaitlistEntryFactory
 
 WEBHOOK = "/payments/razorpay/webhook/"
@@ -90,7 +90,6 @@ def test_webhook_arriving_before_our_own_answer_is_matched_by_receipt(
     import datetime as dt
 
     from django.conf import settings
-    from django.utils import timezone
 
     from payments.refunds.services import retry_failed_refunds
 
@@ -107,7 +106,7 @@ def test_webhook_arriving_before_our_own_answer_is_matched_by_receipt(
     refund.refresh_from_db()
     assert refund.state == Refund.State.PROCESSED
     assert refund.gateway_refund_id
-    retry_failed_refunds(now=timezone.now() + dt.timedelta(hours=1))
+    retry_failed_refunds(now=instant() + dt.timedelta(hours=1))
     assert Refund.objects.count() == 1
     assert len(razorpay_sandbox.state()["refunds"]) == 1
 
@@ -209,8 +208,8 @@ def test_refund_started_outside_our_site_that_fails_is_closed_not_retried(
     # The late refund.created made a row that waits; reconciliation finds it failed and
     # closes it, freeing the amount, without refunding anything itself.
     with django_capture_on_commit_callbacks(execute=True):
-        retry_failed_refunds(now=timezone.now() + dt.timedelta(hours=2))
-        retry_failed_refunds(now=timezone.now() + dt.timedelta(hours=4))
+        retry_failed_refunds(now=instant() + dt.timedelta(hours=2))
+        retry_failed_refunds(now=instant() + dt.timedelta(hours=4))
     refund = Refund.objects.get()
     assert refund.state == Refund.State.DECLINED
     assert refund.attempts == 0
@@ -233,8 +232,8 @@ def test_retried_refund_ignores_late_events_of_its_failed_first_attempt(
     # Razorpay's answer said pending; the worker's reconciliation learns it failed, retries.
     razorpay_sandbox.configure(refund_mode="pending")
     with django_capture_on_commit_callbacks(execute=True):
-        retry_failed_refunds(now=timezone.now() + dt.timedelta(hours=2))
-        retry_failed_refunds(now=timezone.now() + dt.timedelta(hours=3))
+        retry_failed_refunds(now=instant() + dt.timedelta(hours=2))
+        retry_failed_refunds(now=instant() + dt.timedelta(hours=3))
     refund.refresh_from_db()
     assert refund.state == Refund.State.PROCESSING
     assert refund.gateway_refund_id != first_id
@@ -282,11 +281,9 @@ def test_simultaneous_deliveries_of_a_dashboard_refund_make_one_row(
 ):
     import datetime as dt
 
-    from django.utils import timezone
-
     from tests.factories import CohortFactory, UserFactory
 
-    cohort = CohortFactory(start_date=timezone.localdate() + dt.timedelta(days=7))
+    cohort = CohortFactory(start_date=today() + dt.timedelta(days=7))
     _, order, payment_id = buy(cohort=cohort, user=UserFactory())
     razorpay_sandbox.refund_in_dashboard(payment_id, 700_000)
     processed = next(d for d in refund_events(razorpay_sandbox) if d["event"] == "refund.processed")
@@ -319,8 +316,6 @@ def test_payments_automatic_refund_of_a_late_payment_is_left_to_payments(
     payments itself (receipt auto-<order>); its webhooks must not be counted a second time."""
     import datetime as dt
 
-    from django.utils import timezone
-
     from cohorts.models import SeatHold
     from payments.services import start_checkout
     from tests.factories import EnrollmentFactory
@@ -332,7 +327,7 @@ def test_payments_automatic_refund_of_a_late_payment_is_left_to_payments(
     order = start_checkout(
         user=learner, product=upcoming_cohort.product, billing=dict(BILLING), currency="INR"
     )
-    SeatHold.objects.update(expires_at=timezone.now() - dt.timedelta(minutes=1))
+    SeatHold.objects.update(expires_at=instant() - dt.timedelta(minutes=1))
     EnrollmentFactory(cohort=upcoming_cohort)  # someone else took the last seat
     razorpay_sandbox.pay(order_id=order.razorpay_order_id)
     with django_capture_on_commit_callbacks(execute=True):

@@ -13,10 +13,10 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from cohorts.models import Enrollment, WaitlistEntry
 from payments.models import Order, Payment, WebhookEvent
+from tests.clock import instant, today
 from tests.factories import (
     CertificateRequestFactory,
     CohortFactory,
@@ -42,7 +42,7 @@ def world(learner):
     from payments.invoicing.services import issue_credit_note, issue_invoice
     from payments.refunds.models import Refund
 
-    cohort = CohortFactory(start_date=timezone.localdate() + dt.timedelta(days=7))
+    cohort = CohortFactory(start_date=today() + dt.timedelta(days=7))
     enrollment = EnrollmentFactory(user=learner, cohort=cohort)
     order = OrderFactory(
         user=learner,
@@ -50,7 +50,7 @@ def world(learner):
         cohort=cohort,
         enrollment=enrollment,
         state=Order.State.PAID,
-        paid_at=timezone.now(),
+        paid_at=instant(),
         razorpay_order_id="order_SecurityTest01",
     )
     Payment.objects.create(
@@ -65,8 +65,8 @@ def world(learner):
     credit_note = issue_credit_note(
         invoice=invoice, amount_minor=100_000, refund_reference="rfnd_Security01", reason="test"
     )
-    slot = SlotFactory(starts_at=timezone.now() + dt.timedelta(days=5))
-    other_slot = SlotFactory(starts_at=timezone.now() + dt.timedelta(days=6))
+    slot = SlotFactory(starts_at=instant() + dt.timedelta(days=5))
+    other_slot = SlotFactory(starts_at=instant() + dt.timedelta(days=6))
     booking = book_slot(user=learner, slot_id=slot.pk, topic="Sharding a chat service")
     refund = Refund.objects.create(
         order=order,
@@ -285,7 +285,7 @@ def test_a_webhook_with_a_bad_signature_changes_nothing(client, learner):
                 }
             }
         },
-        "created_at": int(timezone.now().timestamp()),
+        "created_at": int(instant().timestamp()),
     }
     url = reverse("payments:razorpay_webhook")
     for signature in ("0" * 64, "", None):
