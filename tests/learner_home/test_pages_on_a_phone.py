@@ -76,6 +76,10 @@ def test_pages_are_titled_and_fit_a_phone(browser, live_server, client, august, 
         reverse("learning:cohort_recordings", args=[october.slug]): "October 2022 recordings",
         reverse("learning:session_feedback", args=[october.sessions.get().pk]): "Feedback on",
         reverse("learning:preferences"): "Email preferences",
+        reverse("learning:schedule"): "My class schedule",
+        reverse(
+            "learning:class_session", args=[october.slug, october.sessions.get().pk]
+        ): october.sessions.get().title,
         reverse("learning:verify_certificate", args=[certificate.code]): "Certificate of Asha Rao",
         reverse("learning:verify_certificate", args=["not-a-real-code"]): "Page not found",
     }

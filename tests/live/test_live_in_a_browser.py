@@ -3,6 +3,7 @@ the dashboard inside the join window, and the dashboard of a learner with two co
 short on a 390 px wide phone. Screenshots go to test-artifacts/live/ for a human to look at."""
 
 import datetime as dt
+import zoneinfo
 from pathlib import Path
 
 import pytest
@@ -22,11 +23,12 @@ from tests.factories import (
     UserFactory,
 )
 
-from .conftest import CLASS_START, ZOOM
+from .conftest import IST, ZOOM
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
+LONDON = zoneinfo.ZoneInfo("Europe/London")
 ARTIFACTS = Path(django_settings.BASE_DIR) / "test-artifacts" / "live"
 BROWSER_ARGS = [
     "--no-sandbox",
@@ -52,19 +54,31 @@ def browser(monkeypatch):
         chromium.close()
 
 
-def two_cohort_learner(settings):
-    """Asha: confirmed, paid seats in January and March 2027 (sixteen classes each), their
-    invoices, and a 1:1 call booked."""
+def first_saturday_class(now: dt.datetime) -> dt.datetime:
+    """Saturday 09:00 IST at least two days after `now`. Chromium's clock is the machine's,
+    so the browser test stays near the real date (its session cookie must not look expired)."""
+    day = (now + dt.timedelta(days=2)).astimezone(IST).date()
+    day += dt.timedelta(days=(5 - day.weekday()) % 7)
+    return dt.datetime.combine(day, dt.time(9, 0), tzinfo=IST)
+
+
+def two_cohort_learner(settings, first_class):
+    """Asha: confirmed, paid seats in two cohorts eight weeks apart (sixteen classes each),
+    their invoices, and a 1:1 call booked."""
     settings.INVOICE_PDF_ON_COMMIT = False
     learner = UserFactory(email="asha@example.com", full_name="Asha Rao", time_zone="Europe/London")
     course = CourseFactory()
     seats = []
-    for name, slug, first in (
-        ("January 2027", "january-2027", CLASS_START),
-        ("March 2027", "march-2027", CLASS_START + dt.timedelta(weeks=8)),
+    for slug, first in (
+        ("first-cohort", first_class),
+        ("second-cohort", first_class + dt.timedelta(weeks=8)),
     ):
         cohort = CohortFactory(
-            course=course, name=name, slug=slug, start_date=first.date(), meeting_url=ZOOM
+            course=course,
+            name=f"{first:%B %Y}",
+            slug=slug,
+            start_date=first.date(),
+            meeting_url=ZOOM,
         )
         for week in range(8):
             for day, topic in ((0, "Designing a rate limiter"), (1, "Designing a cache")):
@@ -81,12 +95,12 @@ def two_cohort_learner(settings):
             cohort=cohort,
             enrollment=seat,
             state=Order.State.PAID,
-            paid_at=CLASS_START - dt.timedelta(days=20),
+            paid_at=first_class - dt.timedelta(days=2),
         )
         issue_invoice(order=order)
         seats.append(seat)
     BookingFactory(
-        enrollment=seats[0], slot=SlotFactory(starts_at=CLASS_START + dt.timedelta(days=3))
+        enrollment=seats[0], slot=SlotFactory(starts_at=first_class + dt.timedelta(days=3))
     )
     return learner
 
@@ -107,11 +121,12 @@ def logged_in_page(browser, client, live_server, learner):
 
 
 def test_join_class_on_a_phone_and_a_short_dashboard(
-    browser, live_server, client, settings, time_machine
+    browser, live_server, client, settings, time_machine, now
 ):
+    first_class = first_saturday_class(now)
     # Ten minutes before the first class; the clock ticks so the browser's requests are normal.
-    time_machine.move_to(CLASS_START - dt.timedelta(minutes=10), tick=True)
-    learner = two_cohort_learner(settings)
+    time_machine.move_to(first_class - dt.timedelta(minutes=10), tick=True)
+    learner = two_cohort_learner(settings, first_class)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     context, page = logged_in_page(browser, client, live_server, learner)
 
@@ -120,7 +135,9 @@ def test_join_class_on_a_phone_and_a_short_dashboard(
     assert join.count() == 1 and join.is_visible()
     assert join.get_attribute("href").endswith("/join/")
     assert ZOOM not in page.content()
-    assert page.get_by_text("03:30–06:00 your time (Europe/London)").first.is_visible()
+    london = first_class.astimezone(LONDON)
+    london_end = (first_class + dt.timedelta(hours=2, minutes=30)).astimezone(LONDON)
+    assert page.get_by_text(f"{london:%H:%M}–{london_end:%H:%M} your time").first.is_visible()
     height = page.evaluate("document.documentElement.scrollHeight")
     width_overflow = page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
@@ -134,16 +151,16 @@ def test_join_class_on_a_phone_and_a_short_dashboard(
     assert page.get_by_role("link", name="Join class").count() == 1
     page.screenshot(path=str(ARTIFACTS / "schedule.png"), full_page=True)
 
-    session = LiveSession.objects.filter(cohort__slug="january-2027").first()
+    session = LiveSession.objects.filter(cohort__slug="first-cohort").first()
     page.goto(
-        live_server.url + reverse("learning:class_session", args=["january-2027", session.pk])
+        live_server.url + reverse("learning:class_session", args=["first-cohort", session.pk])
     )
     assert page.get_by_role("link", name="Join class").is_visible()
     assert page.get_by_role("link", name="Add to Google Calendar").is_visible()
     page.screenshot(path=str(ARTIFACTS / "class-page.png"), full_page=True)
 
     # An hour earlier there is no button yet, and the card says when it comes.
-    time_machine.move_to(CLASS_START - dt.timedelta(minutes=70), tick=True)
+    time_machine.move_to(first_class - dt.timedelta(minutes=70), tick=True)
     page.goto(live_server.url + reverse("dashboard"))
     assert page.get_by_role("link", name="Join class").count() == 0
     assert page.get_by_text("The Join class button appears here 30 minutes").is_visible()
