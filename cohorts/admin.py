@@ -8,31 +8,52 @@ import csv
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
-from . import selectors, services
-from .models import Cohort, Enrollment, LiveSession, SeatHold, WaitlistEntry
+from masterclass.admin_filters import day_filter
+
+from . import emails, selectors, services
+from .forms import CohortEmailForm
+from .models import (
+    Cohort,
+    CohortEmail,
+    CohortEmailDelivery,
+    Enrollment,
+    LiveSession,
+    SeatHold,
+    WaitlistEntry,
+)
 
 
 class LiveSessionInline(admin.TabularInline):
-    """Changing a saved class's start here moves it through `services.move_session` (learners
-    emailed, calendar SEQUENCE raised); the other fields are plain facts."""
+    """Dates and titles only, so sixteen sessions fit a laptop screen; topics, pre-reads and
+    links are edited on each session's own page (the change link) or in the sessions list.
+    Changing a saved class's start here moves it through `services.move_session` (learners
+    emailed, calendar SEQUENCE raised): see `CohortAdmin.save_formset`."""
 
     model = LiveSession
     extra = 0
-    fields = [
-        "starts_at",
-        "title",
-        "topics",
-        "meeting_url",
-        "recording_url",
-        "pre_reads",
-        "problem_statement_url",
-        "cancelled_at",
-    ]
-    readonly_fields = ["cancelled_at"]
+    fields = ["starts_at", "title", "has_recording", "details"]
+    readonly_fields = ["has_recording", "details"]
+    classes = ["compact-sessions"]
+
+    @admin.display(description="Recording", boolean=True)
+    def has_recording(self, session):
+        return bool(session.recording_url)
+
+    @admin.display(description="More")
+    def details(self, session):
+        if session.pk is None:
+            return "Save first"
+        url = reverse("admin:cohorts_livesession_change", args=[session.pk])
+        return format_html('<a href="{}">Details</a>', url)
 
 
 class OpenAdmissionsForm(forms.Form):
@@ -290,6 +311,73 @@ class CohortAdmin(admin.ModelAdmin):
             return
         self.message_user(request, success % cohort.name)
 
+    # --- emails to the cohort's confirmed learners -----------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/email/",
+                self.admin_site.admin_view(self.email_learners_view),
+                name="cohorts_cohort_email",
+            ),
+            *super().get_urls(),
+        ]
+
+    def email_learners_view(self, request, pk):
+        """Write, preview (with the number of learners it goes to), then send."""
+        cohort = get_object_or_404(Cohort, pk=pk)
+        if not self.has_change_permission(request, cohort):
+            raise PermissionDenied
+        recipients = list(selectors.confirmed_learners(cohort.pk))
+        form = CohortEmailForm(request.POST or None)
+        step, error = "write", ""
+        if request.method == "POST" and form.is_valid() and "edit" not in request.POST:
+            step = "preview"
+            if "send" in request.POST:
+                try:
+                    message = services.send_cohort_email(
+                        cohort_id=cohort.pk,
+                        sent_by=request.user,
+                        expected_recipients=_int_or_none(request.POST.get("expected")),
+                        **form.cleaned_data,
+                    )
+                except services.CohortEmailError as exc:
+                    error = str(exc)
+                else:
+                    count = message.deliveries.count()
+                    self.message_user(
+                        request,
+                        f"“{message.subject}” is queued for {count} learner(s) of "
+                        f"{cohort.name}; the worker sends each copy once.",
+                        messages.SUCCESS,
+                    )
+                    return redirect("admin:cohorts_cohortemail_change", message.pk)
+        preview = None
+        if step == "preview":
+            preview = emails.render_cohort_email_preview(
+                cohort=cohort,
+                learner=recipients[0].user if recipients else request.user,
+                **form.cleaned_data,
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Email the learners of {cohort.name}",
+            "cohort": cohort,
+            "form": form,
+            "step": step,
+            "preview": preview,
+            "error": error,
+            "recipients": len(recipients),
+            "original": cohort,
+        }
+        return TemplateResponse(
+            request,
+            "admin/cohorts/cohort/email_learners.html",
+            context,
+            status=400 if request.method == "POST" and (form.errors or error) else 200,
+        )
+
     # --- the change page: seat figures and a chart of seats filled over time ----------------
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -299,6 +387,13 @@ class CohortAdmin(admin.ModelAdmin):
             extra_context["seat_count"] = selectors.seat_count(cohort)
             extra_context["seat_chart"] = seat_chart(cohort)
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+def _int_or_none(raw):
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return None
 
 
 def seat_chart(cohort, *, width=600, height=160, pad=24) -> dict:
@@ -352,6 +447,83 @@ def _waitlist_rows(entries):
         ]
 
 
+@admin.register(LiveSession)
+class LiveSessionAdmin(admin.ModelAdmin):
+    """Every class of every cohort: the full edit form (topics, meeting link, pre-reads,
+    recording), whether its links are set, and cancelling a class. Changing a saved class's
+    start moves it through `services.move_session`."""
+
+    list_display = [
+        "starts_at",
+        "title",
+        "cohort",
+        "has_meeting_link",
+        "has_recording",
+        "state",
+    ]
+    list_filter = [
+        day_filter("starts_at", title="day of the class"),
+        "cohort",
+        ("cancelled_at", admin.EmptyFieldListFilter),
+    ]
+    search_fields = ["title", "cohort__name"]
+    list_select_related = ["cohort"]
+    date_hierarchy = "starts_at"
+    readonly_fields = ["sequence", "cancelled_at"]
+    fields = [
+        "cohort",
+        "starts_at",
+        "title",
+        "topics",
+        "meeting_url",
+        "recording_url",
+        "pre_reads",
+        "problem_statement_url",
+        "sequence",
+        "cancelled_at",
+    ]
+    actions = ["cancel_selected"]
+
+    def save_model(self, request, obj, form, change):
+        moved_to = None
+        if change and "starts_at" in form.changed_data:
+            # The move itself is the service's: save the other fields at the old time.
+            moved_to, obj.starts_at = obj.starts_at, form.initial["starts_at"]
+        super().save_model(request, obj, form, change)
+        if moved_to is not None:
+            try:
+                services.move_session(session_id=obj.pk, starts_at=moved_to)
+            except services.SessionChangeRejected as error:
+                self.message_user(request, f"Class not moved: {error}", messages.ERROR)
+            else:
+                self.message_user(request, "Class moved; its learners are being emailed.")
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # cancel instead, so calendars and learners are told
+
+    @admin.display(description="Meeting link", boolean=True)
+    def has_meeting_link(self, session):
+        return bool(session.join_url)
+
+    @admin.display(description="Recording", boolean=True)
+    def has_recording(self, session):
+        return bool(session.recording_url)
+
+    @admin.display(description="State")
+    def state(self, session):
+        return "Cancelled" if session.is_cancelled else "Scheduled"
+
+    @admin.action(description="Cancel the selected classes (emails their learners)")
+    def cancel_selected(self, request, queryset):
+        done = 0
+        for session_id in sorted(queryset.values_list("pk", flat=True)):
+            try:
+                done += services.cancel_session(session_id=session_id)
+            except services.SessionChangeRejected as error:
+                self.message_user(request, f"Not cancelled: {error}", messages.WARNING)
+        self.message_user(request, f"Cancelled {done} class(es).")
+
+
 @admin.register(Enrollment)
 class EnrollmentAdmin(admin.ModelAdmin):
     list_display = ["user", "product", "cohort", "state", "confirmed_at", "ended_at"]
@@ -387,10 +559,25 @@ class EnrollmentAdmin(admin.ModelAdmin):
         return _csv_response("enrollments.csv", ENROLLMENT_CSV_HEADER, _enrollment_rows(queryset))
 
 
+class LiveHoldFilter(admin.SimpleListFilter):
+    """Holds keeping a seat now (active and unexpired): the "held" figure counts these."""
+
+    title = "keeps a seat now"
+    parameter_name = "live"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return selectors.live_holds(queryset)
+        return queryset
+
+
 @admin.register(SeatHold)
 class SeatHoldAdmin(admin.ModelAdmin):
     list_display = ["email", "cohort", "kind", "state", "created_at", "expires_at"]
-    list_filter = ["kind", "state", "cohort"]
+    list_filter = [LiveHoldFilter, "kind", "state", "cohort"]
     search_fields = ["email"]
     list_select_related = ["cohort"]
     readonly_fields = [f.name for f in SeatHold._meta.fields]
@@ -433,65 +620,54 @@ class WaitlistEntryAdmin(admin.ModelAdmin):
         return _csv_response("waitlist.csv", WAITLIST_CSV_HEADER, _waitlist_rows(queryset))
 
 
-@admin.register(LiveSession)
-class LiveSessionAdmin(admin.ModelAdmin):
-    """Every class across cohorts: whether its links are set, and cancelling a class."""
+class CohortEmailDeliveryInline(admin.TabularInline):
+    model = CohortEmailDelivery
+    fields = ["to_address", "state", "sent_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
 
-    list_display = ["title", "cohort", "starts_at", "has_meeting_link", "has_recording", "state"]
-    list_filter = ["cohort", ("cancelled_at", admin.EmptyFieldListFilter)]
-    list_select_related = ["cohort"]
-    search_fields = ["title", "cohort__name"]
-    ordering = ["-starts_at"]
-    readonly_fields = ["sequence", "cancelled_at"]
-    fields = [
-        "cohort",
-        "starts_at",
-        "title",
-        "topics",
-        "meeting_url",
-        "recording_url",
-        "pre_reads",
-        "problem_statement_url",
-        "sequence",
-        "cancelled_at",
-    ]
-    actions = ["cancel_selected"]
+    def has_add_permission(self, request, obj=None):
+        return False
 
-    def save_model(self, request, obj, form, change):
-        moved_to = None
-        if change and "starts_at" in form.changed_data:
-            # The move itself is the service's: save the other fields at the old time.
-            moved_to, obj.starts_at = obj.starts_at, form.initial["starts_at"]
-        super().save_model(request, obj, form, change)
-        if moved_to is not None:
-            try:
-                services.move_session(session_id=obj.pk, starts_at=moved_to)
-            except services.SessionChangeRejected as error:
-                self.message_user(request, f"Class not moved: {error}", messages.ERROR)
-            else:
-                self.message_user(request, "Class moved; its learners are being emailed.")
+
+@admin.register(CohortEmail)
+class CohortEmailAdmin(admin.ModelAdmin):
+    """The record of what was sent to whom; new emails start on a cohort's page."""
+
+    list_display = ["subject", "cohort", "kind", "created_at", "sent_by", "copies"]
+    list_filter = ["kind", "cohort"]
+    search_fields = ["subject", "body"]
+    list_select_related = ["cohort", "sent_by"]
+    readonly_fields = ["cohort", "kind", "subject", "body", "sent_by", "created_at", "copies"]
+    fields = readonly_fields
+    inlines = [CohortEmailDeliveryInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                queued=Count("deliveries", filter=Q(deliveries__state="queued")),
+                sent=Count("deliveries", filter=Q(deliveries__state="sent")),
+                skipped=Count("deliveries", filter=Q(deliveries__state="skipped")),
+            )
+        )
+
+    @admin.display(description="Copies")
+    def copies(self, message):
+        parts = [f"{message.sent} sent"]
+        if message.queued:
+            parts.append(f"{message.queued} queued")
+        if message.skipped:
+            parts.append(f"{message.skipped} skipped (no longer enrolled)")
+        return ", ".join(parts)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
-        return False  # cancel instead, so calendars and learners are told
-
-    @admin.display(description="Meeting link", boolean=True)
-    def has_meeting_link(self, obj):
-        return bool(obj.join_url)
-
-    @admin.display(description="Recording", boolean=True)
-    def has_recording(self, obj):
-        return bool(obj.recording_url)
-
-    @admin.display(description="State")
-    def state(self, obj):
-        return "Cancelled" if obj.is_cancelled else "Scheduled"
-
-    @admin.action(description="Cancel the selected classes (emails their learners)")
-    def cancel_selected(self, request, queryset):
-        done = 0
-        for session_id in sorted(queryset.values_list("pk", flat=True)):
-            try:
-                done += services.cancel_session(session_id=session_id)
-            except services.SessionChangeRejected as error:
-                self.message_user(request, f"Not cancelled: {error}", messages.WARNING)
-        self.message_user(request, f"Cancelled {done} class(es).")
+        return False

@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from courses.models import Course, Product
 from masterclass.accounts.models import User
 
-from .models import Cohort, Enrollment, LiveSession, WaitlistEntry
+from .models import Cohort, CohortEmail, CohortEmailDelivery, Enrollment, LiveSession, WaitlistEntry
 
 IST = ZoneInfo("Asia/Kolkata")
 CLASS_START, CLASS_END = dt.time(9, 0), dt.time(11, 30)
@@ -61,6 +61,7 @@ def load(*, now=None):
     upcoming = _upcoming(course, live, now)
     _sessions(upcoming, outline, with_recordings=False)
     _sell_a_few(upcoming, now)
+    _welcome_email(upcoming, now)
 
     later = _later(course, live, upcoming)
     _sessions(later, outline, with_recordings=False)
@@ -232,3 +233,32 @@ def _sell_a_few(cohort, now):
     opened = cohort.admissions_opened_at or now
     for n in range(1, 13):
         _enroll(cohort, _alumnus(cohort, n), opened + dt.timedelta(hours=16 * n))
+
+
+def _welcome_email(cohort, now):
+    """An announcement sent to the first buyers, recorded as the admin's form leaves it."""
+    sent_at = now - dt.timedelta(days=1)
+    message, _ = CohortEmail.objects.get_or_create(
+        cohort=cohort,
+        subject="Welcome, and what to read before the first class",
+        defaults={
+            "kind": CohortEmail.Kind.ANNOUNCEMENT,
+            "body": (
+                "Thank you for joining. The first class is on the start date at 9:00 IST; "
+                "the joining link and the pre-reads are on your dashboard a day before."
+            ),
+            "created_at": sent_at,
+        },
+    )
+    for enrollment in Enrollment.objects.filter(
+        cohort=cohort, state=Enrollment.State.CONFIRMED, confirmed_at__lt=sent_at
+    ).select_related("user"):
+        CohortEmailDelivery.objects.get_or_create(
+            email=message,
+            enrollment=enrollment,
+            defaults={
+                "to_address": enrollment.user.email,
+                "state": CohortEmailDelivery.State.SENT,
+                "sent_at": sent_at,
+            },
+        )

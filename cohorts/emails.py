@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Enrollment, LiveSession, SeatHold, WaitlistEntry
+from .models import CohortEmail, Enrollment, LiveSession, SeatHold, WaitlistEntry
 from .selectors import checkout_url, waitlist_position
 
 log = logging.getLogger(__name__)
@@ -169,3 +169,39 @@ def send_session_changed(session_id: int, user_id: int, sequence: int) -> bool:
         },
     )
     return True
+
+
+def send_cohort_email_copy(delivery) -> None:
+    """One learner's copy of an instructor's cohort email (`CohortEmailDelivery`)."""
+    message = delivery.email
+    _send(
+        to=delivery.to_address,
+        subject=cohort_email_subject(message),
+        template="cohort_email",
+        context={
+            "message": message,
+            "cohort": message.cohort,
+            "learner": delivery.enrollment.user,
+            "dashboard_url": _absolute(reverse("dashboard")),
+        },
+    )
+
+
+def cohort_email_subject(message) -> str:
+    prefix = "Schedule change" if message.kind == "schedule_change" else message.cohort.name
+    return f"[{prefix}] {message.subject}"
+
+
+def render_cohort_email_preview(*, cohort, kind: str, subject: str, body: str, learner) -> dict:
+    """The subject and text a learner would get, for the admin's preview (nothing is saved)."""
+    message = CohortEmail(cohort=cohort, kind=kind, subject=subject.strip(), body=body.strip())
+    text = render_to_string(
+        "cohorts/email/cohort_email.txt",
+        {
+            "message": message,
+            "cohort": cohort,
+            "learner": learner,
+            "dashboard_url": _absolute(reverse("dashboard")),
+        },
+    )
+    return {"subject": cohort_email_subject(message), "text": text}

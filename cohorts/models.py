@@ -238,3 +238,55 @@ class WaitlistEntry(models.Model):
 
     def __str__(self):
         return f"{self.email} waiting for {self.cohort.name}"
+
+
+class CohortEmail(models.Model):
+    """An email the instructor sent to a cohort's confirmed learners (an announcement, a change
+    of schedule), with one delivery row per learner it was addressed to."""
+
+    class Kind(models.TextChoices):
+        ANNOUNCEMENT = "announcement", "Announcement"
+        SCHEDULE_CHANGE = "schedule_change", "Schedule change"
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="emails")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ANNOUNCEMENT)
+    subject = models.CharField(max_length=150)
+    body = models.TextField()
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.cohort.name}: {self.subject}"
+
+
+class CohortEmailDelivery(models.Model):
+    """One learner's copy of a cohort email: queued, then sent once by the worker, or skipped
+    if their enrollment ended (refund, cancellation) before the worker reached it."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        SKIPPED = "skipped", "Skipped (no longer enrolled)"
+
+    email = models.ForeignKey(CohortEmail, on_delete=models.CASCADE, related_name="deliveries")
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.PROTECT, related_name="+")
+    to_address = models.EmailField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "cohort email deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email", "enrollment"], name="one_delivery_per_learner_per_cohort_email"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.to_address} ({self.get_state_display()})"

@@ -203,3 +203,39 @@ def can_join(user, session: LiveSession, *, now: datetime | None = None) -> bool
     return Enrollment.objects.filter(
         user=user, cohort_id=session.cohort_id, state=Enrollment.State.CONFIRMED
     ).exists()
+
+
+# --- the instructor's home ---------------------------------------------------------------
+
+
+def open_cohorts():
+    """Cohorts whose admissions are open, earliest start first (the home shows their seats)."""
+    return Cohort.objects.filter(admission_state=Cohort.AdmissionState.OPEN).order_by(
+        "start_date", "id"
+    )
+
+
+def live_holds(queryset=None, *, now=None):
+    """Holds that keep a seat right now: active and not yet expired (what `seat_count` counts
+    as held or offered), whether or not the expiry job has run."""
+    now = now or timezone.now()
+    queryset = queryset if queryset is not None else SeatHold.objects.all()
+    return queryset.filter(state=SeatHold.State.ACTIVE, expires_at__gt=now)
+
+
+def sessions_between(start, end):
+    """Live classes starting in [start, end), with their cohort, in time order."""
+    return (
+        LiveSession.objects.filter(starts_at__gte=start, starts_at__lt=end)
+        .select_related("cohort")
+        .order_by("starts_at", "id")
+    )
+
+
+def confirmed_learners(cohort_id: int):
+    """Confirmed enrollments of a cohort with their learner: who a cohort email goes to."""
+    return (
+        Enrollment.objects.filter(cohort_id=cohort_id, state=Enrollment.State.CONFIRMED)
+        .select_related("user")
+        .order_by("id")
+    )

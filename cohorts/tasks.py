@@ -8,6 +8,7 @@ expired holds; these make the rows say so and pass freed seats on to the waitlis
 from django_tasks import task
 
 from . import emails
+from .services.cohort_emails import deliver_cohort_email
 
 
 @task()
@@ -69,3 +70,9 @@ def send_head_of_waitlist_email(*, entry_id: int) -> bool:
 @task()
 def send_session_changed_email(*, session_id: int, user_id: int, sequence: int) -> bool:
     return emails.send_session_changed(session_id, user_id, sequence)
+
+
+@task()
+def deliver_cohort_email_task(*, delivery_id: int) -> str:
+    """One learner's copy of an instructor's cohort email, sent once (see the service)."""
+    return deliver_cohort_email(delivery_id=delivery_id)

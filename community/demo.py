@@ -19,6 +19,8 @@ from .models import CommunityInvite, Doubt, Thread
 
 
 def load(*, now=None):
+    # Every row is dated from the session's class (in the past), so `now` is not needed
+    # beyond the demo logins.
     admin, learner = demo_users(now=now)
     august = Cohort.objects.filter(name="August 2022").order_by("pk").first()
     session = august and august.sessions.exclude(recording_url="").order_by("starts_at").first()
@@ -89,7 +91,7 @@ def load(*, now=None):
         rude = services.reply(
             thread_id=thread.pk, user=dev, body="This is a silly question.", now=asked
         )
-        services.report_post(post_id=rude.pk, user=meera, reason="Unkind to a classmate")
+        services.report_post(post_id=rude.pk, user=meera, reason="Unkind to a classmate", now=asked)
 
     alumni = services.alumni_forum(august.course)
     if not Thread.objects.filter(forum=alumni).exists():

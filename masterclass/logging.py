@@ -55,3 +55,19 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             payload["exception"] = self.formatException(record.exc_info)
         return json.dumps(payload, default=str)
+
+
+class ClientErrorAsWarning(logging.Filter):
+    """Logs a 4xx that bad input caused at WARNING, so ERROR stays a list of real faults.
+
+    Django logs a SuspiciousOperation (a forged Host header, a body over the size limit, too
+    many fields, a tampered session) at ERROR on `django.security.<name>` although it answers
+    400. Set on those loggers in settings.LOGGING; a filter on the logger that made the
+    record runs before any handler sees it.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if isinstance(status, int) and 400 <= status < 500 and record.levelno > logging.WARNING:
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from masterclass import dashboard, views
+from masterclass import converters, dashboard, views  # noqa: F401  (converters register)
 
 urlpatterns = [
     path("", views.landing, name="landing"),

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from masterclass.admin_filters import day_filter
+
 from . import selectors, services
 from .forms import WeeklySlotsForm
 from .models import Booking, Slot
@@ -200,7 +202,7 @@ class SlotAdmin(admin.ModelAdmin):
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
     list_display = ["slot_time", "user", "state", "short_topic", "reminder_sent_at"]
-    list_filter = ["state"]
+    list_filter = ["state", day_filter("slot__starts_at", title="day of the call")]
     search_fields = ["user__email", "user__full_name", "topic"]
     list_select_related = ["slot", "user"]
     readonly_fields = [

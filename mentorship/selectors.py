@@ -202,3 +202,15 @@ def awaiting_outcome(*, now=None, days: int = 14):
         .select_related("slot", "user", "enrollment__product", "enrollment__cohort")
         .order_by("slot__starts_at")
     )
+
+
+def bookings_between(start, end):
+    """1:1 calls that hold a slot starting in [start, end), with the learner, in time order
+    (the instructor's home lists today's and tomorrow's)."""
+    return (
+        Booking.objects.filter(
+            state__in=Booking.HOLDS_SLOT, slot__starts_at__gte=start, slot__starts_at__lt=end
+        )
+        .select_related("slot", "user")
+        .order_by("slot__starts_at", "id")
+    )

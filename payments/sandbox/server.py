@@ -8,7 +8,9 @@ plumbing in routing.py.
 
 from __future__ import annotations
 
+import random
 import threading
+import traceback
 from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
 
@@ -82,8 +84,10 @@ class SandboxServer:
         webhook_url: str | None = None,
         refund_mode: str = "processed",
         state_file: str | None = None,
-        webhook_retries: int = 2,
+        webhook_retries: int | None = 2,
         webhook_retry_delay: float = 0.5,
+        webhook_retry_window: float = 24 * 60 * 60.0,
+        auto_refund_after: float | None = None,
         log_requests: bool = False,
     ):
         self.account = Account(
@@ -107,13 +111,29 @@ class SandboxServer:
             "refund_mode": refund_mode,
             "webhook_retries": webhook_retries,
             "webhook_retry_delay": webhook_retry_delay,
+            "webhook_retry_window": webhook_retry_window,
         }
+        if auto_refund_after is not None:
+            self._initial["auto_refund_after"] = auto_refund_after
         self.log_requests = log_requests
         self.httpd = ThreadingHTTPServer((host, port), make_handler(self))
         self.httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
         self._serving = False
+        self._stopping = threading.Event()
+        self._sweeper = threading.Thread(
+            target=self._sweep, name="razorpay-sandbox-auto-refunds", daemon=True
+        )
         self.configure(**self._initial)
+        self._sweeper.start()
+
+    def _sweep(self) -> None:
+        """Razorpay's automatic refunds of payments left authorised, checked every second."""
+        while not self._stopping.wait(1.0):
+            try:
+                self.account.sweep_auto_refunds()
+            except Exception:  # noqa: BLE001 - a sandbox bug must not stop the sweeper
+                traceback.print_exc()
 
     # --- lifecycle ------------------------------------------------------------------------
     @property
@@ -151,6 +171,7 @@ class SandboxServer:
             self.httpd.shutdown()
             self._serving = False
         self.httpd.server_close()
+        self._stopping.set()
         self.webhooks.stop()
 
     # --- control --------------------------------------------------------------------------
@@ -171,7 +192,9 @@ class SandboxServer:
             "refund_mode",
             "webhook_retries",
             "webhook_retry_delay",
+            "webhook_retry_window",
             "webhook_timeout",
+            "auto_refund_after",
         }
         unknown = set(options) - known
         if unknown:
@@ -186,13 +209,18 @@ class SandboxServer:
             for name in ("key_id", "key_secret", "webhook_secret", "refund_mode"):
                 if name in options:
                     setattr(self.account, name, options[name])
+            if "auto_refund_after" in options:
+                self.account.auto_refund_after = float(options["auto_refund_after"])
         with self.webhooks._cond:
             if "webhook_url" in options:
                 self.webhooks.url = options["webhook_url"] or None
             if "webhook_secret" in options:
                 self.webhooks.secret = options["webhook_secret"]
             if "webhook_retries" in options:
-                self.webhooks.retries = int(options["webhook_retries"])
+                retries = options["webhook_retries"]
+                self.webhooks.retries = None if retries is None else int(retries)
+            if "webhook_retry_window" in options:
+                self.webhooks.retry_window = float(options["webhook_retry_window"])
             if "webhook_retry_delay" in options:
                 self.webhooks.retry_delay = float(options["webhook_retry_delay"])
             if "webhook_timeout" in options:
@@ -208,6 +236,7 @@ class SandboxServer:
         webhook_reorder: bool = False,
         webhook_delay: float = 0.0,
         webhook_hold: bool = False,
+        webhook_shuffle: int | None = None,
         api_errors: dict | None = None,
         api_timeouts: dict | None = None,
     ) -> dict:
@@ -237,6 +266,8 @@ class SandboxServer:
                 reorder=bool(webhook_reorder),
                 delay=float(webhook_delay or 0),
                 hold=bool(webhook_hold),
+                shuffle=None if webhook_shuffle is None else int(webhook_shuffle),
+                rng=None if webhook_shuffle is None else random.Random(int(webhook_shuffle)),
             )
         return self.faults()
 
@@ -250,6 +281,7 @@ class SandboxServer:
             "webhook_reorder": wf.reorder,
             "webhook_delay": wf.delay,
             "webhook_hold": wf.hold,
+            "webhook_shuffle": wf.shuffle,
             **api,
         }
 
@@ -268,6 +300,8 @@ class SandboxServer:
             "refund_mode": self.account.refund_mode,
             "webhook_retries": self.webhooks.retries,
             "webhook_retry_delay": self.webhooks.retry_delay,
+            "webhook_retry_window": self.webhooks.retry_window,
+            "auto_refund_after": self.account.auto_refund_after,
             "faults": self.faults(),
         }
 
@@ -282,6 +316,13 @@ class SandboxServer:
     def refund_in_dashboard(self, payment_id: str, amount_minor: int | None = None) -> dict:
         data = {} if amount_minor is None else {"amount": amount_minor}
         return self.account.create_refund(payment_id, data, source="dashboard")
+
+    def authorize_late(self, payment_id: str) -> dict:
+        return self.account.authorize_late(payment_id)
+
+    def advance_clock(self, seconds: float) -> dict:
+        refunded = self.account.advance_clock(seconds)
+        return {"clock_offset": self.account.clock_offset, "auto_refunds": refunded}
 
 
 def _selector(value):

@@ -29,6 +29,15 @@ SUPPORTED_CURRENCIES = frozenset(
     {"INR", "USD", "EUR", "GBP", "SGD", "AED", "AUD", "CAD", "CHF", "HKD", "JPY", "MYR", "NZD"}
 )
 PAYMENT_METHODS = ("card", "upi", "netbanking", "emi")
+# What a payment in another currency is worth in paise, for `base_amount` (Razorpay converts at
+# the processing bank's rate of the day; the sandbox keeps one fixed rate per currency).
+BASE_RATES_PAISE = {
+    "USD": 8300, "EUR": 9000, "GBP": 10500, "SGD": 6200, "AED": 2260, "AUD": 5500,
+    "CAD": 6100, "CHF": 9400, "HKD": 1060, "JPY": 56, "MYR": 1800, "NZD": 5000,
+}  # fmt: skip
+# Razorpay refunds an authorised payment nobody captured once the capture timeout has passed
+# (3 days by default; docs: Payments > Refunds > Auto-refunds).
+DEFAULT_AUTO_REFUND_AFTER = 3 * 24 * 60 * 60
 
 
 def new_id(prefix: str) -> str:
@@ -140,11 +149,17 @@ class Account:
     #  "processed": API refunds settle at once; "pending": they wait for settle_refund();
     #  "failed": they are created pending and then fail (refund.failed).
     refund_mode: str = "processed"
+    # Seconds after authorisation when an uncaptured payment is refunded by "Razorpay".
+    auto_refund_after: float = DEFAULT_AUTO_REFUND_AFTER
+    # Seconds added to the wall clock: tests move the sandbox's time instead of waiting.
+    clock_offset: float = 0.0
     orders: dict = field(default_factory=dict)
     payments: dict = field(default_factory=dict)
     refunds: dict = field(default_factory=dict)
     cards: dict = field(default_factory=dict)
     emis: dict = field(default_factory=dict)
+    # When each payment was authorised (payment id -> unix time), for automatic refunds.
+    authorized_at: dict = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
     # Called with a list of (event name, {"payment": ..., "order": ...}) after each change;
     # the webhook dispatcher subscribes here.
@@ -153,7 +168,7 @@ class Account:
     # development sandbox still knows the orders the site created before.
     state_file: str | None = None
 
-    _PERSISTED = ("orders", "payments", "refunds", "cards", "emis")
+    _PERSISTED = ("orders", "payments", "refunds", "cards", "emis", "authorized_at")
 
     # --- helpers --------------------------------------------------------------------------
     def reset(self) -> None:
@@ -161,7 +176,12 @@ class Account:
             for name in self._PERSISTED:
                 getattr(self, name).clear()
             self.refund_mode = "processed"
+            self.auto_refund_after = DEFAULT_AUTO_REFUND_AFTER
+            self.clock_offset = 0.0
             self._save()
+
+    def now(self) -> float:
+        return time.time() + self.clock_offset
 
     def _emit(self, events: list[tuple[str, dict]]) -> None:
         self._save()
@@ -241,7 +261,7 @@ class Account:
             "status": "created",
             "attempts": 0,
             "notes": notes,
-            "created_at": int(time.time()),
+            "created_at": int(self.now()),
         }
         with self.lock:
             self.orders[order["id"]] = {"entity": order, "payment_capture": capture}
@@ -319,21 +339,25 @@ class Account:
         contact: str = "+919876543210",
         vpa: str | None = None,
         notes: dict | None = None,
-        allow_paid_order: bool = False,
     ) -> Outcome:
         """A buyer completes (or fails) checkout for an order, as checkout.js would.
 
         outcome "success" authorizes the payment and, when the order auto-captures (the
         default), captures it; "authorized" stops at authorized; "failure" records a failed
-        attempt. Webhooks follow the real sequence. allow_paid_order lets a second payment
-        through on an order that is already paid, as when a bank authorizes a payment late.
+        attempt; "timeout" is a bank that does not answer in time: the payment fails
+        (`payment_timeout`) and may still be authorised later (`authorize_late`). Webhooks
+        follow the real sequence. An order that is paid takes no more payments, as on
+        Razorpay ("no more payment requests are allowed after an order moves to the paid
+        state"); a second payment can only reach it as a late authorisation.
         """
         if method not in PAYMENT_METHODS:
             raise ApiError(
                 "Invalid payment method: use card, upi, netbanking or emi", field="method"
             )
-        if outcome not in ("success", "failure", "authorized"):
-            raise ApiError("outcome must be success, failure or authorized", field="outcome")
+        if outcome not in ("success", "failure", "authorized", "timeout"):
+            raise ApiError(
+                "outcome must be success, failure, authorized or timeout", field="outcome"
+            )
         if method == "emi":
             bank = (bank or "HDFC").upper()
             if bank not in EMI_RATES:
@@ -350,13 +374,13 @@ class Account:
             bank = (bank or "HDFC").upper()
             if bank not in NETBANKING_BANKS:
                 raise ApiError("Invalid bank code", field="bank")
-        now = int(time.time())
         with self.lock:
+            now = int(self.now())
             record = self.orders.get(order_id)
             if record is None:
                 raise not_found()
             order = record["entity"]
-            if order["status"] == "paid" and not allow_paid_order:
+            if order["status"] == "paid":
                 raise ApiError("Order has already been paid", field="order_id")
             amount, currency = order["amount"], order["currency"]
             if method == "emi" and currency != "INR":
@@ -383,7 +407,8 @@ class Account:
                 "captured": False,
                 "description": None,
                 "card_id": None,
-                "bank": bank if method == "netbanking" else None,
+                # Netbanking names the bank; an EMI payment names the card's issuing bank.
+                "bank": bank if method in ("netbanking", "emi") else None,
                 "wallet": None,
                 "vpa": None,
                 "email": email,
@@ -399,6 +424,11 @@ class Account:
                 "acquirer_data": {},
                 "created_at": now,
             }
+            if currency != "INR":
+                # Docs (international payments, currency conversion): base_amount and
+                # base_currency show what the payment is worth in INR.
+                payment["base_amount"] = amount * BASE_RATES_PAISE.get(currency, 8300) // 100
+                payment["base_currency"] = "INR"
             if method in ("card", "emi"):
                 card_id = new_id("card")
                 payment["card_id"] = card_id
@@ -417,10 +447,10 @@ class Account:
                 }
                 payment["acquirer_data"] = {"auth_code": None}
             if method == "emi":
+                # The keys of Razorpay's expand[]=emi sample: issuer, rate (basis points), duration.
                 self.emis[payment_id] = {
                     "issuer": bank,
-                    "type": "credit",
-                    "rate": EMI_RATES[bank][emi_tenure] * 100,  # basis points
+                    "rate": EMI_RATES[bank][emi_tenure] * 100,
                     "duration": emi_tenure,
                 }
             if method == "upi":
@@ -434,15 +464,25 @@ class Account:
             self.payments[payment_id] = payment
             order["attempts"] += 1
             events: list[tuple[str, dict]] = []
-            if outcome == "failure":
-                payment.update(
-                    status="failed",
-                    error_code="BAD_REQUEST_ERROR",
-                    error_description="Payment failed because the bank declined it.",
-                    error_source="bank" if method != "upi" else "customer",
-                    error_step="payment_authorization",
-                    error_reason="payment_failed",
-                )
+            if outcome in ("failure", "timeout"):
+                if outcome == "timeout":
+                    payment.update(
+                        status="failed",
+                        error_code="BAD_REQUEST_ERROR",
+                        error_description="Payment was not completed on time.",
+                        error_source="customer",
+                        error_step="payment_authentication",
+                        error_reason="payment_timeout",
+                    )
+                else:
+                    payment.update(
+                        status="failed",
+                        error_code="BAD_REQUEST_ERROR",
+                        error_description="Payment failed because the bank declined it.",
+                        error_source="bank" if method != "upi" else "customer",
+                        error_step="payment_authorization",
+                        error_reason="payment_failed",
+                    )
                 if order["status"] == "created":
                     order["status"] = "attempted"
                 events.append(("payment.failed", {"payment": payment}))
@@ -457,10 +497,7 @@ class Account:
                 self._emit(_snapshot_events(events))
                 return Outcome(payment=copy.deepcopy(payment), signature=None, error=error)
 
-            fee_base = amount * 2 // 100
-            tax = fee_base * 18 // 100
-            payment.update(status="authorized", fee=fee_base + tax, tax=tax)
-            _fill_acquirer_data(payment)
+            self._authorize_locked(payment)
             if order["status"] == "created":
                 order["status"] = "attempted"
             events.append(("payment.authorized", {"payment": dict(payment)}))
@@ -470,14 +507,105 @@ class Account:
             signature = payment_signature(self.key_secret, order_id, payment_id)
             return Outcome(payment=copy.deepcopy(payment), signature=signature)
 
+    def _authorize_locked(self, payment: dict) -> None:
+        base = payment.get("base_amount", payment["amount"])
+        fee_base = base * 2 // 100
+        tax = fee_base * 18 // 100
+        payment.update(status="authorized", fee=fee_base + tax, tax=tax)
+        _fill_acquirer_data(payment)
+        self.authorized_at[payment["id"]] = self.now()
+
+    def authorize_late(self, payment_id: str) -> dict:
+        """The bank authorises a payment after Razorpay had marked it failed (late
+        authorisation; docs: Payments > Late authorisation).
+
+        The payment becomes authorized (payment.authorized) but is not auto-captured: it came
+        after the capture timeout. If its order is already paid, Razorpay refunds it at once
+        (a duplicate payment on a paid order: refund.created, refund.processed, with
+        `captured: false`); otherwise it waits to be captured and is refunded automatically
+        `auto_refund_after` seconds later if nobody does.
+        """
+        with self.lock:
+            payment = self.payments.get(payment_id)
+            if payment is None:
+                raise not_found()
+            if payment["status"] != "failed":
+                raise ApiError("Only a failed payment can be authorised late", field="payment_id")
+            order = self.orders[payment["order_id"]]["entity"]
+            for name in ("error_code", "error_description", "error_source", "error_step"):
+                payment[name] = None
+            payment["error_reason"] = None
+            self._authorize_locked(payment)
+            events = [("payment.authorized", {"payment": dict(payment)})]
+            if order["status"] == "paid":
+                events.extend(self._auto_refund_locked(payment))
+            self._emit(_snapshot_events(events))
+            return copy.deepcopy(payment)
+
+    def _auto_refund_locked(self, payment: dict) -> list[tuple[str, dict]]:
+        """Razorpay's own refund of an authorised, never captured payment: in full, at
+        normal speed, no receipt, and the payment stays `captured: false`."""
+        refund = {
+            "id": new_id("rfnd"),
+            "entity": "refund",
+            "amount": payment["amount"],
+            "currency": payment["currency"],
+            "payment_id": payment["id"],
+            "notes": [],
+            "receipt": None,
+            "acquirer_data": {"arn": None},
+            "created_at": int(self.now()),
+            "batch_id": None,
+            "status": "pending",
+            "speed_processed": "normal",
+            "speed_requested": "normal",
+        }
+        self.refunds[refund["id"]] = refund
+        payment.update(status="refunded", amount_refunded=payment["amount"], refund_status="full")
+        self.authorized_at.pop(payment["id"], None)
+        events = [("refund.created", {"refund": dict(refund), "payment": dict(payment)})]
+        return events + self._settle_locked(refund, "processed")
+
+    def sweep_auto_refunds(self) -> int:
+        """Refund every payment left authorised for `auto_refund_after` seconds; returns how
+        many. The server runs this every second; tests move `clock_offset` and call it."""
+        with self.lock:
+            now = self.now()
+            due = [
+                self.payments[pid]
+                for pid, at in list(self.authorized_at.items())
+                if pid in self.payments
+                and self.payments[pid]["status"] == "authorized"
+                and at + self.auto_refund_after <= now
+            ]
+            events = []
+            for payment in due:
+                events.extend(self._auto_refund_locked(payment))
+            if events:
+                self._emit(_snapshot_events(events))
+            return len(due)
+
+    def advance_clock(self, seconds: float) -> int:
+        """Move the sandbox's clock forward and do what became due; returns the refunds made."""
+        with self.lock:
+            self.clock_offset += float(seconds)
+        return self.sweep_auto_refunds()
+
     def _capture_locked(self, payment: dict) -> list[tuple[str, dict]]:
         order = self.orders[payment["order_id"]]["entity"]
         payment.update(status="captured", captured=True)
+        self.authorized_at.pop(payment["id"], None)
         order.update(status="paid", amount_paid=order["amount"], amount_due=0)
-        return [
+        events = [
             ("payment.captured", {"payment": dict(payment)}),
             ("order.paid", {"payment": dict(payment), "order": dict(order)}),
         ]
+        # Other payments authorised on the order can buy nothing now: Razorpay refunds them
+        # at once (docs: Auto-refunds, "duplicate payment on an order already paid").
+        for other in self.payments.values():
+            if other["order_id"] == order["id"] and other["status"] == "authorized":
+                events.extend(self._auto_refund_locked(other))
+        return events
 
     def capture(self, payment_id: str, data: dict) -> dict:
         with self.lock:
@@ -555,7 +683,7 @@ class Account:
                 "notes": notes,
                 "receipt": None if receipt is None else str(receipt),
                 "acquirer_data": {"arn": None},
-                "created_at": int(time.time()),
+                "created_at": int(self.now()),
                 "batch_id": None,
                 "status": "pending",
                 "speed_processed": "normal",

@@ -2,14 +2,18 @@
 
 Each change in the account produces a batch of events (a captured payment gives
 payment.authorized, payment.captured, order.paid). A batch passes through the faults (drop,
-duplicate, reorder, delay, hold) and becomes deliveries. One thread sends due deliveries one
-at a time in order, so what a test sees is deterministic. Without a webhook URL deliveries
-are only signed and kept ("ready") for a test to take and post itself.
+duplicate, reorder, shuffle, delay, hold) and becomes deliveries. One thread sends whichever
+delivery is due first, one at a time. A delivery that fails (non-2xx, network error) is
+retried on its own schedule with exponential backoff until `retry_window` seconds after it was
+created (24 hours, as Razorpay does; compressed in tests), so later events overtake it, as
+they do at Razorpay. Without failures, faults or a shuffle the order is the order of events.
+Without a webhook URL deliveries are only signed and kept ("ready") for a test to take.
 """
 
 from __future__ import annotations
 
 import json
+import random
 import threading
 import time
 import urllib.error
@@ -28,6 +32,8 @@ class WebhookFaults:
     reorder: bool = False  # each batch is delivered in reverse order
     delay: float = 0.0  # seconds before each delivery is due
     hold: bool = False  # keep deliveries until release()
+    shuffle: int | None = None  # seed: each batch in a random (but repeatable) order
+    rng: random.Random | None = None
 
     @staticmethod
     def matches(selector, event: str) -> bool:
@@ -50,6 +56,7 @@ class Delivery:
     due: float
     created_at: float
     duplicate_of: int | None = None
+    created_monotonic: float = 0.0
     attempts: int = 0
     response_status: int | None = None
     error: str | None = None
@@ -90,8 +97,9 @@ class WebhookDispatcher:
         self.account_id = account_id
         self.secret = secret
         self.url = url
-        self.retries = 2
-        self.retry_delay = 0.5
+        self.retries: int | None = 2  # at most this many retries (None: until the window ends)
+        self.retry_delay = 0.5  # the first retry's wait; doubled for each one after it
+        self.retry_window = 24 * 60 * 60.0  # seconds after its creation a delivery is retried
         self.timeout = 5.0
         self.faults = WebhookFaults()
         self._cond = threading.Condition()
@@ -122,6 +130,8 @@ class WebhookDispatcher:
             faults = self.faults
             now = time.monotonic()
             batch = list(reversed(events)) if faults.reorder else list(events)
+            if faults.rng is not None:
+                faults.rng.shuffle(batch)
             for name, entities in batch:
                 body = self._envelope(name, entities)
                 event_id = new_id("evt")
@@ -145,6 +155,7 @@ class WebhookDispatcher:
                         status=status,
                         due=now + faults.delay,
                         created_at=time.time(),
+                        created_monotonic=now,
                         duplicate_of=first_seq,
                     )
                     first_seq = first_seq or delivery.seq
@@ -216,8 +227,8 @@ class WebhookDispatcher:
         queued = [d for d in self._deliveries if d.status == "queued"]
         if not queued:
             return None, None
-        first = min(queued, key=lambda d: d.key)
-        # Deliveries go out strictly in order: a later one never overtakes an earlier one.
+        # The delivery due first goes first; one waiting for a retry is overtaken.
+        first = min(queued, key=lambda d: (d.due, d.key))
         wait = first.due - time.monotonic()
         return (first, None) if wait <= 0 else (None, wait)
 
@@ -249,15 +260,17 @@ class WebhookDispatcher:
                 delivery.response_status = status
                 delivery.error = error
                 delivery.history.append({"status": status, "error": error})
+                backoff = self.retry_delay * 2 ** (delivery.attempts - 1)
+                retry_at = time.monotonic() + backoff
+                out_of_retries = self.retries is not None and delivery.attempts > self.retries
+                out_of_time = retry_at > delivery.created_monotonic + self.retry_window
                 if status is not None and 200 <= status < 300:
                     delivery.status = "delivered"
-                elif delivery.attempts <= self.retries:
-                    delivery.status = "queued"
-                    delivery.due = time.monotonic() + self.retry_delay * 2 ** (
-                        delivery.attempts - 1
-                    )
-                else:
+                elif out_of_retries or out_of_time:
                     delivery.status = "failed"
+                else:
+                    delivery.status = "queued"
+                    delivery.due = retry_at
                 self._cond.notify_all()
 
 

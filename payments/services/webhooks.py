@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from cohorts import services as cohort_services
 from payments.refunds.services import apply_refund_webhook
 
 from .. import gateway
-from ..models import Order, Payment, WebhookEvent
+from ..models import Order, Payment
+from . import webhook_inbox
 from .confirmation import (
     PaymentMismatch,
     confirm_order_payment,
@@ -41,21 +41,13 @@ def _entity(payload: dict, name: str) -> dict | None:
     return None
 
 
-def _event_id(header_id: str | None, event: str, payload: dict) -> str:
-    if header_id:
-        return header_id.strip()[:100]
-    for name in ("refund", "payment", "order"):
-        entity = _entity(payload, name)
-        if entity and entity.get("id"):
-            return f"{event}:{entity['id']}"[:100]
-    return ""
-
-
 def receive_webhook(*, body: bytes, signature: str, event_id: str | None = None, now=None):
     """Check, store once and handle one webhook delivery; returns the HTTP answer to give.
 
-    400 with no side effects: bad signature, unreadable JSON, no event name or id.
-    200: handled, a duplicate (already stored), or an unknown event (stored, acknowledged).
+    400 with no side effects: a bad signature. Every validly signed body is stored
+    (webhook_inbox keeps its raw bytes) and acknowledged, whatever it holds:
+    200: handled, a duplicate (already stored), an unknown event (stored, acknowledged), or
+    one we could not act on (stored with the reason in `error`, listed in the admin).
     503: the seat lock was busy; the whole delivery rolled back so Razorpay retries it.
     The event row and the handling share one transaction: a crash stores nothing, and the
     unique event id makes a concurrent duplicate wait, then see the first one committed.
@@ -63,41 +55,57 @@ def receive_webhook(*, body: bytes, signature: str, event_id: str | None = None,
     now = now or timezone.now()
     if not gateway.verify_webhook_signature(body=body, signature=signature):
         return WebhookResult(400, "invalid signature")
-    try:
-        data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        return WebhookResult(400, "body is not JSON")
-    if not isinstance(data, dict) or not isinstance(data.get("event"), str):
-        return WebhookResult(400, "no event name")
-    event = data["event"][:60]
-    payload = data.get("payload") if isinstance(data.get("payload"), dict) else {}
-    key = _event_id(event_id, event, payload)
-    if not key:
-        return WebhookResult(400, "no event id")
-    if WebhookEvent.objects.filter(event_id=key).exists():
+    delivery = webhook_inbox.read_delivery(body=body, header_event_id=event_id)
+    if webhook_inbox.already_stored(delivery):
         return WebhookResult(200, "duplicate")
-    try:
-        payload = _with_emi_details(event, payload)
-    except gateway.GatewayUnavailable as exc:
-        log.warning("webhook %s %s deferred: EMI details unavailable: %s", event, key, exc)
-        return WebhookResult(503, "EMI details unavailable, retry")
+    payload = delivery.payload
+    error = delivery.problem
+    if not error:
+        try:
+            payload = _with_emi_details(delivery.event, payload)
+        except gateway.GatewayUnavailable as exc:
+            log.warning(
+                "webhook %s %s deferred: EMI details unavailable: %s",
+                delivery.event,
+                delivery.event_id,
+                exc,
+            )
+            return WebhookResult(503, "EMI details unavailable, retry")
+        except gateway.GatewayError as exc:
+            # Razorpay refused to show the payment: a retry gets the same answer.
+            error = f"Could not fetch the payment's EMI details: {exc}"
+        except Exception as exc:
+            log.exception("webhook %s %s: EMI details", delivery.event, delivery.event_id)
+            error = f"Could not act on this event: {type(exc).__name__}: {exc}"[:2000]
     try:
         with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    stored = WebhookEvent.objects.create(
-                        event_id=key, event=event, payload=data, received_at=now
-                    )
-            except IntegrityError:
+            stored = webhook_inbox.store_delivery(delivery, now=now)
+            if stored is None:
                 return WebhookResult(200, "duplicate")
-            error = _handle(event, payload)
+            error = error or _handle_or_record(delivery, payload)
             stored.processed_at = timezone.now()
-            stored.error = error
+            stored.error = webhook_inbox.storable(error)
             stored.save(update_fields=["processed_at", "error"])
     except (cohort_services.SeatsBusy, OperationalError) as exc:
-        log.warning("webhook %s %s deferred: %s", event, key, exc)
+        log.warning("webhook %s %s deferred: %s", delivery.event, delivery.event_id, exc)
         return WebhookResult(503, "busy, retry")
+    if delivery.problem:
+        log.warning("webhook %s stored unread: %s", delivery.event_id, delivery.problem)
     return WebhookResult(200, "ok" if not error else "stored with error")
+
+
+def _handle_or_record(delivery: webhook_inbox.Delivery, payload: dict) -> str:
+    """Handle the event in a savepoint; a failure that a retry cannot cure (a value the
+    database refuses, a bug) is rolled back and kept as the event's error, so the delivery is
+    still acknowledged and the admin shows it. Busy locks still go up, to answer 503."""
+    try:
+        with transaction.atomic():
+            return _handle(delivery.event, payload)
+    except (cohort_services.SeatsBusy, OperationalError):
+        raise
+    except Exception as exc:
+        log.exception("webhook %s %s could not be acted on", delivery.event, delivery.event_id)
+        return f"Could not act on this event: {type(exc).__name__}: {exc}"[:2000]
 
 
 def _with_emi_details(event: str, payload: dict) -> dict:

@@ -21,7 +21,8 @@ def offer(small_cohort):
 
 
 def test_an_unknown_offer_link_is_a_404(client):
-    assert client.get(reverse("cohorts:offer", args=["nope"])).status_code == 404
+    unknown = "n0t-a-real-offer-token-at-all"  # the shape of a token, but no offer has it
+    assert client.get(reverse("cohorts:offer", args=[unknown])).status_code == 404
     with pytest.raises(OfferUnavailable, match="not valid"):
         claim_offer(token="nope", user=UserFactory())
 

@@ -95,7 +95,8 @@ def test_the_join_page_is_reachable_by_link(client, future_cohort):
 
 
 def test_an_unknown_token_is_a_404(client):
-    assert client.get(reverse("cohorts:waitlist_status", args=["nope"])).status_code == 404
+    unknown = "n0t-a-real-waitlist-token-at-all"  # the shape of a token, but no entry has it
+    assert client.get(reverse("cohorts:waitlist_status", args=[unknown])).status_code == 404
 
 
 def test_waitlist_sign_ups_from_one_address_are_throttled(

@@ -1,7 +1,6 @@
 """One small world for the community tests: an ended cohort (August 2022) with a recorded
 session, a later cohort, a self-paced pass naming August, and a learner for every role."""
 
-import datetime as dt
 from types import SimpleNamespace
 
 import pytest
@@ -18,10 +17,6 @@ from tests.factories import (
     SelfPacedProductFactory,
     UserFactory,
 )
-
-# A fixed instant inside nothing in particular: posts are dated from it, never from the
-# machine's clock, where a rule depends on time.
-NOW = dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.UTC)
 
 
 def enroll(user, cohort, state=Enrollment.State.CONFIRMED):

@@ -167,7 +167,7 @@ def test_an_invalid_code_is_the_not_found_page(client, august):
     from masterclass.learning import services
 
     CertificateRequestFactory(enrollment__cohort=august)  # requested, not issued
-    for code in ("not-a-real-code", "A" * 22):
+    for code in ("not-a-real-certificate", "A" * 22):
         for name in ("learning:verify_certificate", "learning:certificate_pdf"):
             response = client.get(reverse(name, args=[code]))
             assert response.status_code == 404

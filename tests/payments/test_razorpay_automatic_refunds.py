@@ -140,3 +140,63 @@ def test_a_late_authorisation_on_a_paid_order_is_not_captured_by_us(
     assert Payment.objects.get(gateway_payment_id=LATE_PAYMENT_ID).status == "authorized"
     assert not Refund.objects.exists()
     assert razorpay_sandbox.state()["refunds"] == {}
+
+
+def test_a_late_authorisation_after_the_buyer_paid_again_keeps_the_seat(
+    razorpay_sandbox, learner_client, client, cohort, billing, django_capture_on_commit_callbacks
+):
+    """The whole story against the sandbox: the bank does not answer in time, the learner pays
+    again and gets the seat, then the first bank authorises after all and Razorpay gives that
+    money back by itself."""
+    _, order = start_checkout(learner_client, billing)
+    slow = razorpay_sandbox.pay(order_id=order.razorpay_order_id, outcome="timeout")
+    paid = razorpay_sandbox.pay(order_id=order.razorpay_order_id, method="upi")
+    with django_capture_on_commit_callbacks(execute=True):
+        razorpay_sandbox.post_webhooks(client)
+    order.refresh_from_db()
+    assert order.state == "paid" and order.paid_with_payment_id == paid["razorpay_payment_id"]
+
+    razorpay_sandbox.authorize_late(slow["razorpay_payment_id"])
+    with django_capture_on_commit_callbacks(execute=True):
+        responses = razorpay_sandbox.post_webhooks(client)
+
+    assert [r.status_code for r in responses] == [200, 200, 200]
+    order.refresh_from_db()
+    assert order.state == "paid" and order.amount_refunded_minor == 0
+    assert Enrollment.objects.get(pk=order.enrollment_id).state == "confirmed"
+    assert not CreditNote.objects.exists()
+    refund = Refund.objects.get()
+    assert refund.origin == "automatic" and refund.state == "processed"
+    assert refund.payment.gateway_payment_id == slow["razorpay_payment_id"]
+    assert len(razorpay_sandbox.state()["refunds"]) == 1  # Razorpay's own; we made none
+    page = learner_client.get(f"/payments/orders/{order.reference}/").content.decode()
+    assert "Payment received." in page
+
+
+def test_an_authorised_payment_we_never_heard_of_is_refunded_by_razorpay_days_later(
+    razorpay_sandbox, learner_client, client, cohort, billing, django_capture_on_commit_callbacks
+):
+    from payments.services import reconcile_order
+
+    _, order = start_checkout(learner_client, billing)
+    razorpay_sandbox.set_faults(webhook_drop=["payment.authorized"])
+    razorpay_sandbox.pay(order_id=order.razorpay_order_id, outcome="authorized")
+    razorpay_sandbox.set_faults(api_errors={"orders.payments": 503})
+    assert reconcile_order(order_id=order.pk) == "unreachable"  # and nobody asked again
+    razorpay_sandbox.set_faults()
+
+    razorpay_sandbox.advance_clock(3 * 24 * 3600 + 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        responses = razorpay_sandbox.post_webhooks(client)
+
+    assert [r.status_code for r in responses] == [200, 200]
+    order.refresh_from_db()
+    assert order.state in ("created", "attempted") and order.amount_refunded_minor == 0
+    assert not Enrollment.objects.filter(user=order.user).exists()
+    refund = Refund.objects.get()
+    assert (refund.origin, refund.state, refund.amount_minor) == (
+        "automatic",
+        "processed",
+        order.amount_minor,
+    )
+    assert refund.payment.status == "refunded"

@@ -21,6 +21,15 @@ def make_order(sdk):
     return make
 
 
+def _event_of(body: bytes) -> str:
+    import json
+
+    try:
+        return json.loads(body).get("event", "")
+    except ValueError:
+        return ""
+
+
 class _Receiver:
     """A webhook endpoint on a free port that records what it gets (raw body and headers)."""
 
@@ -31,6 +40,7 @@ class _Receiver:
         receiver = self
         self.received = []
         self.statuses = []  # answers to give, in order; 200 once they run out
+        self.refused_events = set()  # events always answered 500
         self.lock = threading.Lock()
 
         class Handler(BaseHTTPRequestHandler):
@@ -42,6 +52,8 @@ class _Receiver:
                 with receiver.lock:
                     receiver.received.append({"body": body, "headers": dict(self.headers)})
                     status = receiver.statuses.pop(0) if receiver.statuses else 200
+                    if _event_of(body) in receiver.refused_events:
+                        status = 500
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()

@@ -41,7 +41,7 @@ def test_checkout_payment_with_the_key_id_returns_a_signed_payment(
     assert sdk.utility.verify_payment_signature(data)
     payment = sdk.payment.fetch(data["razorpay_payment_id"], {"expand[]": "emi"})
     assert payment["email"] == "asha@example.com"
-    assert payment["emi"] == {"issuer": "UTIB", "type": "credit", "rate": 1500, "duration": 24}
+    assert payment["emi"] == {"issuer": "UTIB", "rate": 1500, "duration": 24}
 
 
 def test_checkout_payment_failure_is_a_razorpay_error_with_metadata(

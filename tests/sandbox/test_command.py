@@ -67,7 +67,8 @@ def test_command_serves_the_api_with_the_given_keys_and_webhook_url():
         assert info["webhook_url"] == "http://127.0.0.1:9/payments/razorpay/webhook/"
         assert info["api_base_url"] == url + "/v1"
         assert info["faults"]["webhook_delay"] == 2
-        assert (info["webhook_retries"], info["webhook_retry_delay"]) == (6, 1.0)
+        assert (info["webhook_retries"], info["webhook_retry_delay"]) == (None, 1.0)
+        assert info["webhook_retry_window"] == 86400 and info["auto_refund_after"] == 259200
         assert info["faults"]["api_errors"] == {"orders.create": {"status": 503}}
         assert b"window.Razorpay" in _get(url + "/v1/checkout.js")
     finally:

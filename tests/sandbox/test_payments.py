@@ -203,16 +203,112 @@ def test_sandbox_client_pointing_elsewhere_reports_errors(razorpay_sandbox):
     assert caught.value.status == 400
 
 
-def test_a_late_second_payment_on_a_paid_order_can_be_simulated(razorpay_sandbox, sdk, make_order):
+def test_a_paid_order_takes_no_more_payments(razorpay_sandbox, sdk, make_order):
+    """Razorpay: "no more payment requests are allowed after an order moves to the paid
+    state" (docs: Orders > Order states)."""
     order = make_order()
-    first = razorpay_sandbox.pay(order_id=order["id"])
+    razorpay_sandbox.pay(order_id=order["id"])
 
-    late = razorpay_sandbox.pay(order_id=order["id"], method="upi", allow_paid_order=True)
+    with pytest.raises(SandboxError, match="already been paid") as refused:
+        razorpay_sandbox.pay(order_id=order["id"], method="upi")
 
-    assert late["razorpay_payment_id"] != first["razorpay_payment_id"]
-    assert sdk.utility.verify_payment_signature(late)
-    captured = [p for p in sdk.order.payments(order["id"])["items"] if p["captured"]]
-    assert len(captured) == 2
+    assert refused.value.status == 400
+    assert sdk.order.payments(order["id"])["count"] == 1
+
+
+def test_a_late_authorisation_on_a_paid_order_is_refunded_by_razorpay_at_once(
+    razorpay_sandbox, sdk, make_order
+):
+    order = make_order()
+    slow = razorpay_sandbox.pay(order_id=order["id"], method="card", outcome="timeout")
+    assert slow["error"]["reason"] == "payment_timeout"
+    razorpay_sandbox.pay(order_id=order["id"], method="upi")  # the buyer tried again
+    razorpay_sandbox.take_webhooks()
+
+    late = razorpay_sandbox.authorize_late(slow["razorpay_payment_id"])
+
+    assert late["status"] == "refunded"  # authorised, then refunded by Razorpay at once
+    payment = sdk.payment.fetch(slow["razorpay_payment_id"])
+    assert (payment["status"], payment["captured"], payment["amount_refunded"]) == (
+        "refunded",
+        False,
+        order["amount"],
+    )
+    (refund,) = sdk.payment.fetch_multiple_refund(slow["razorpay_payment_id"])["items"]
+    assert (refund["receipt"], refund["speed_requested"], refund["status"]) == (
+        None,
+        "normal",
+        "processed",
+    )
+    events = [(w["event"], w["payload"]) for w in razorpay_sandbox.take_webhooks()]
+    assert [name for name, _ in events] == [
+        "payment.authorized",
+        "refund.created",
+        "refund.processed",
+    ]
+    for _name, body in events[1:]:
+        assert body["payload"]["payment"]["entity"]["captured"] is False
+    assert sdk.order.fetch(order["id"])["amount_paid"] == order["amount"]
+
+
+def test_an_authorised_payment_nobody_captures_is_refunded_after_the_capture_timeout(
+    razorpay_sandbox, sdk, make_order
+):
+    razorpay_sandbox.configure(auto_refund_after=3 * 24 * 3600)
+    order = make_order()
+    paid = razorpay_sandbox.pay(order_id=order["id"], outcome="authorized")
+    razorpay_sandbox.take_webhooks()
+
+    assert razorpay_sandbox.advance_clock(3 * 24 * 3600 - 60)["auto_refunds"] == 0
+    assert sdk.payment.fetch(paid["razorpay_payment_id"])["status"] == "authorized"
+    assert razorpay_sandbox.advance_clock(120)["auto_refunds"] == 1
+
+    payment = sdk.payment.fetch(paid["razorpay_payment_id"])
+    assert (payment["status"], payment["captured"]) == ("refunded", False)
+    assert [w["event"] for w in razorpay_sandbox.take_webhooks()] == [
+        "refund.created",
+        "refund.processed",
+    ]
+    # A captured payment is never refunded by Razorpay on its own.
+    other = make_order()
+    captured = razorpay_sandbox.pay(order_id=other["id"])
+    razorpay_sandbox.advance_clock(10 * 24 * 3600)
+    assert sdk.payment.fetch(captured["razorpay_payment_id"])["status"] == "captured"
+
+
+def test_an_authorised_payment_on_an_order_another_payment_pays_is_refunded(
+    razorpay_sandbox, sdk, make_order
+):
+    order = make_order()
+    first = razorpay_sandbox.pay(order_id=order["id"], outcome="authorized")
+    razorpay_sandbox.pay(order_id=order["id"], method="upi")
+
+    payment = sdk.payment.fetch(first["razorpay_payment_id"])
+    assert (payment["status"], payment["captured"]) == ("refunded", False)
+
+
+def test_emi_payments_name_the_issuing_bank(razorpay_sandbox, sdk, make_order):
+    order = make_order(amount=3_499_900)
+    paid = razorpay_sandbox.pay(order_id=order["id"], method="emi", emi_tenure=6, bank="ICIC")
+
+    payment = sdk.payment.fetch(paid["razorpay_payment_id"])
+    assert (payment["method"], payment["bank"]) == ("emi", "ICIC")
+    assert "emi" not in payment  # only with expand[]=emi
+    expanded = sdk.payment.fetch(paid["razorpay_payment_id"], {"expand[]": "emi"})
+    assert expanded["emi"]["issuer"] == "ICIC" and expanded["emi"]["duration"] == 6
+
+
+def test_a_usd_payment_is_international_with_its_value_in_rupees(razorpay_sandbox, sdk, make_order):
+    order = make_order(amount=54_900, currency="USD")
+    paid = razorpay_sandbox.pay(order_id=order["id"], method="card")
+
+    payment = sdk.payment.fetch(paid["razorpay_payment_id"])
+    assert (payment["currency"], payment["international"]) == ("USD", True)
+    assert (payment["base_currency"], payment["base_amount"]) == ("INR", 54_900 * 83)
+    inr = sdk.payment.fetch(
+        razorpay_sandbox.pay(order_id=make_order()["id"])["razorpay_payment_id"]
+    )
+    assert "base_amount" not in inr and inr["international"] is False
 
 
 def test_concurrent_buyers_pay_one_order_once(razorpay_sandbox, sdk, make_order):

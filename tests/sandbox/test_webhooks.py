@@ -144,6 +144,48 @@ def test_an_endpoint_that_keeps_failing_is_given_up_after_the_retries(
     assert log[0]["response_status"] == 400
 
 
+def test_a_failing_delivery_is_retried_with_backoff_until_its_window_ends_and_is_overtaken(
+    razorpay_sandbox, make_order, webhook_receiver
+):
+    """Razorpay retries a failed delivery with exponential backoff for 24 hours after the
+    event (docs: Webhooks > Best practices, "Delivery attempts and retries"); here the window
+    is compressed to half a second. Other events do not wait for it."""
+    razorpay_sandbox.configure(webhook_retries=None, webhook_retry_window=0.5)
+    webhook_receiver.refused_events = {"payment.authorized"}
+    razorpay_sandbox.pay(order_id=make_order()["id"])
+
+    log = razorpay_sandbox.wait_for_webhooks()
+
+    by_event = {d["event"]: d for d in log}
+    refused = by_event["payment.authorized"]
+    assert refused["status"] == "failed"
+    assert {h["status"] for h in refused["history"]} == {500}
+    # 0.05 s doubling: attempts at 0, 0.05, 0.15, 0.35 s; the next (0.75 s) is past the window.
+    assert 2 <= refused["attempts"] <= 5
+    assert by_event["payment.captured"]["status"] == "delivered"
+    assert by_event["order.paid"]["status"] == "delivered"
+    arrived = webhook_receiver.events()
+    assert arrived.index("order.paid") < len(arrived) - 1  # overtook the retries
+    assert arrived[-1] == "payment.authorized"
+
+
+def test_a_shuffled_batch_arrives_in_an_order_its_seed_repeats(razorpay_sandbox, make_order):
+    """Razorpay does not promise the order of events; a seed makes a shuffle repeatable."""
+
+    def delivered_order(seed):
+        razorpay_sandbox.reset()
+        razorpay_sandbox.set_faults(webhook_shuffle=seed)
+        for _ in range(3):
+            razorpay_sandbox.pay(order_id=make_order()["id"])
+        return [d["event"] for d in razorpay_sandbox.take_webhooks()]
+
+    first, again = delivered_order(7), delivered_order(7)
+    assert first == again
+    in_order = ["payment.authorized", "payment.captured", "order.paid"] * 3
+    assert sorted(first) == sorted(in_order)
+    assert any(delivered_order(seed) != in_order for seed in (1, 2, 3, 7))
+
+
 def test_unreachable_endpoint_is_recorded_as_failed(razorpay_sandbox, make_order):
     razorpay_sandbox.configure(
         webhook_url="http://127.0.0.1:9/payments/razorpay/webhook/", webhook_retries=0

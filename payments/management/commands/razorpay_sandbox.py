@@ -43,14 +43,29 @@ class Command(BaseCommand):
         parser.add_argument(
             "--webhook-retries",
             type=int,
-            default=6,
-            help="Re-sends after a failed delivery (default 6: the site may still be starting).",
+            default=None,
+            help="At most this many re-sends after a failed delivery (default: no limit but "
+            "the retry window, as on Razorpay).",
         )
         parser.add_argument(
             "--webhook-retry-delay",
             type=float,
             default=1.0,
             help="Seconds before the first re-send, doubling each time (default 1).",
+        )
+        parser.add_argument(
+            "--webhook-retry-window",
+            type=float,
+            default=24 * 60 * 60.0,
+            help="Seconds after an event during which a failed delivery is re-sent "
+            "(default 86400: Razorpay retries for 24 hours).",
+        )
+        parser.add_argument(
+            "--auto-refund-after",
+            type=float,
+            default=3 * 24 * 60 * 60.0,
+            help="Seconds an authorised payment waits to be captured before the sandbox "
+            "refunds it, as Razorpay does (default 259200: 3 days).",
         )
         parser.add_argument(
             "--faults",
@@ -81,6 +96,8 @@ class Command(BaseCommand):
                 state_file=options["state_file"] or None,
                 webhook_retries=options["webhook_retries"],
                 webhook_retry_delay=options["webhook_retry_delay"],
+                webhook_retry_window=options["webhook_retry_window"],
+                auto_refund_after=options["auto_refund_after"],
                 log_requests=not options["quiet"],
             )
         except (OSError, ValueError) as exc:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cohorts', '0002_enrollment_end_reason_waitlist_states'),
+        ('cohorts', '0003_cohort_emails'),
     ]
 
     operations = [
