@@ -81,7 +81,7 @@ def test_pages_are_titled_and_fit_a_phone(browser, live_server, client, august, 
             "learning:class_session", args=[october.slug, october.sessions.get().pk]
         ): october.sessions.get().title,
         reverse("learning:verify_certificate", args=[certificate.code]): "Certificate of Asha Rao",
-        reverse("learning:verify_certificate", args=["not-a-real-code"]): "Page not found",
+        reverse("learning:verify_certificate", args=["not-a-real-code-0000"]): "Page not found",
     }
     for path, title in pages.items():
         response = page.goto(live_server.url + path)
