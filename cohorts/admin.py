@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -80,6 +81,26 @@ class CohortAdminForm(forms.ModelForm):
                 "and moves held seats, which saving this form would not do."
             )
         return new
+
+    def clean_capacity(self):
+        """Never below the seats already confirmed (the database refuses it too). The cohort
+        row stays locked until the admin's save commits, so no seat is confirmed in between."""
+        capacity = self.cleaned_data["capacity"]
+        if not self.instance.pk:
+            return capacity
+        try:
+            with transaction.atomic(), services.locked_cohort(self.instance.pk) as cohort:
+                confirmed = cohort.confirmed_seats
+        except services.SeatsBusy as exc:
+            raise forms.ValidationError(
+                "Seats in this cohort are being bought right now; save again in a moment."
+            ) from exc
+        if capacity is not None and capacity < confirmed:
+            raise forms.ValidationError(
+                f"{confirmed} seats are already confirmed in this cohort, so the capacity "
+                f"cannot be lower than {confirmed}."
+            )
+        return capacity
 
 
 def _csv_response(filename: str, header: list[str], rows) -> HttpResponse:

@@ -1,7 +1,10 @@
 """Live cohorts, their seats, and who holds or owns them.
 
 Seats taken = confirmed enrollments + active, unexpired seat holds (checkout holds and
-waitlist offers alike). There is no counter: the rows are the truth.
+waitlist offers alike), counted from the rows under the cohort's lock. Below that rule the
+database keeps a second wall: `Cohort.confirmed_seats`, maintained by a trigger on the
+enrollment table in the same transaction as every change of an enrollment's state, may never
+pass the capacity (a CHECK constraint), whatever a service above decided.
 """
 
 import secrets
@@ -9,10 +12,13 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from courses.models import Course, Product
+
+# The CHECK that refuses a confirmed seat beyond capacity; services recognise it by name.
+SEATS_WITHIN_CAPACITY = "cohort_confirmed_seats_within_capacity"
 
 
 def _token() -> str:
@@ -42,6 +48,11 @@ class Cohort(models.Model):
     class_end_time = models.TimeField()
     time_zone = models.CharField(max_length=64, default="Asia/Kolkata")
     capacity = models.PositiveSmallIntegerField(default=75)
+    # Kept by the database (trigger `cohorts_enrollment_confirmed_seats`, see migration 0004),
+    # never written by Python: confirmed enrollments of this cohort.
+    confirmed_seats = models.IntegerField(
+        default=0, editable=False, help_text="Confirmed enrollments, counted by the database."
+    )
     admission_state = models.CharField(
         max_length=10, choices=AdmissionState.choices, default=AdmissionState.DRAFT
     )
@@ -64,9 +75,28 @@ class Cohort(models.Model):
 
     class Meta:
         ordering = ["start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(confirmed_seats__gte=0), name="cohort_confirmed_seats_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmed_seats__lte=F("capacity")), name=SEATS_WITHIN_CAPACITY
+            ),
+        ]
 
     def __str__(self):
         return f"{self.name} cohort"
+
+    def save(self, *args, **kwargs):
+        # confirmed_seats belongs to the database's trigger: a full save of an instance read
+        # earlier (the admin's change form, say) must not write back a stale count.
+        if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "confirmed_seats"
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def end_date(self):

@@ -111,18 +111,18 @@ def now():
 # --- the instants CI checks -----------------------------------------------------------------
 
 
-def _next(today: dt.date, build) -> dt.datetime:
-    """The first instant `build(year or date)` gives after `today`, looking a year ahead."""
-    candidates = [build(today + dt.timedelta(days=d)) for d in range(0, 400)]
-    start = dt.datetime.combine(today, dt.time(0, 0), IST)
-    return min(c for c in candidates if c is not None and c > start)
+def _next(after: dt.datetime, build) -> dt.datetime:
+    """The first instant `build(date)` gives strictly after `after`, looking a year ahead."""
+    first = after.astimezone(IST).date() - dt.timedelta(days=1)
+    candidates = (build(first + dt.timedelta(days=d)) for d in range(0, 400))
+    return min(c for c in candidates if c is not None and c > after)
 
 
-def edge_instants(today: dt.date) -> dict[str, dt.datetime]:
-    """The next occurrence after `today` of each instant people forget.
+def edge_instants(after: dt.datetime) -> dict[str, dt.datetime]:
+    """The next occurrence after `after` of each instant people forget.
 
-    Always ahead of the machine's date, so the moved clock never lies in the past (a browser
-    would drop a session cookie that expired before its own, real, clock).
+    Ahead of the real clock, so the moved clock is never in the past (a browser would drop a
+    session cookie that expired by its own, real, clock).
     """
 
     def on(weekday=None, month=None, day=None, at=None, zone=IST):
@@ -136,18 +136,19 @@ def edge_instants(today: dt.date) -> dict[str, dt.datetime]:
         return build
 
     return {
-        "monday-0030-ist": _next(today, on(weekday=0, at=dt.time(0, 30))),
-        "sunday-2355-utc": _next(today, on(weekday=6, at=dt.time(23, 55), zone=UTC)),
-        "tuesday-1759-ist": _next(today, on(weekday=1, at=dt.time(17, 59))),
-        "fy-last-minute": _next(today, on(month=3, day=31, at=dt.time(23, 55))),
-        "fy-first-minutes": _next(today, on(month=4, day=1, at=dt.time(0, 5))),
-        "year-last-minute": _next(today, on(month=12, day=31, at=dt.time(23, 59))),
-        "year-first-hour": _next(today, on(month=1, day=1, at=dt.time(0, 30))),
+        "monday-0030-ist": _next(after, on(weekday=0, at=dt.time(0, 30))),
+        "sunday-2355-utc": _next(after, on(weekday=6, at=dt.time(23, 55), zone=UTC)),
+        "tuesday-1759-ist": _next(after, on(weekday=1, at=dt.time(17, 59))),
+        "fy-last-minute": _next(after, on(month=3, day=31, at=dt.time(23, 55))),
+        "fy-first-minutes": _next(after, on(month=4, day=1, at=dt.time(0, 5))),
+        "year-last-minute": _next(after, on(month=12, day=31, at=dt.time(23, 59))),
+        "year-first-hour": _next(after, on(month=1, day=1, at=dt.time(0, 30))),
     }
 
 
 if __name__ == "__main__":
-    # `python -m tests.clock [YYYY-MM-DD]`: one "name instant" line per edge.
-    base = dt.date.fromisoformat(sys.argv[1]) if len(sys.argv) > 1 else dt.datetime.now(IST).date()
-    for name, moment in edge_instants(base).items():
+    # `python -m tests.clock [ISO-INSTANT]`: one "name instant" line per edge after it (after
+    # the real clock by default: this is CI choosing where to travel, not a test).
+    after = parse_instant(sys.argv[1]) if len(sys.argv) > 1 else dt.datetime.now(UTC)
+    for name, moment in edge_instants(after).items():
         print(name, moment.isoformat(timespec="minutes"))

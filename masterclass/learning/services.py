@@ -38,7 +38,9 @@ class AlreadyGaveFeedback(FeedbackRejected):
 # --- certificates -----------------------------------------------------------------------
 
 
-def request_certificate(*, enrollment_id: int, user, name_on_certificate: str) -> Certificate:
+def request_certificate(
+    *, enrollment_id: int, user, name_on_certificate: str, now=None
+) -> Certificate:
     """The learner asks for their certificate of completion.
 
     Rule: the enrollment is the user's, confirmed, in a live cohort whose last day has passed.
@@ -55,7 +57,11 @@ def request_certificate(*, enrollment_id: int, user, name_on_certificate: str) -
             .filter(pk=enrollment_id, user=user)
             .first()
         )
-        if enrollment is None or not selectors.can_request_certificate(enrollment):
+        # One reading, after the lock: "has the cohort ended" and the request's stamp agree
+        # even at midnight IST.
+        now = now or timezone.now()
+        today = timezone.localdate(now)
+        if enrollment is None or not selectors.can_request_certificate(enrollment, today=today):
             raise CertificateNotAvailable(
                 "A certificate can be requested once your live cohort has ended."
             )
@@ -66,7 +72,7 @@ def request_certificate(*, enrollment_id: int, user, name_on_certificate: str) -
                 certificate.save(update_fields=["name_on_certificate"])
             return certificate
         certificate = Certificate.objects.create(
-            enrollment=enrollment, name_on_certificate=name, requested_at=timezone.now()
+            enrollment=enrollment, name_on_certificate=name, requested_at=now
         )
     log.info("certificate requested enrollment=%s", enrollment_id)
     return certificate

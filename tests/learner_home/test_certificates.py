@@ -1,5 +1,6 @@
 """Certificates: the learner requests after the cohort, the instructor issues, anyone verifies."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -7,6 +8,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from cohorts.models import Enrollment
+from masterclass.learning import services
 from masterclass.learning.models import Certificate
 from tests.factories import CertificateRequestFactory, UserFactory
 from tests.learner_home.conftest import buy_pass, enroll
@@ -205,3 +207,19 @@ def test_instructor_issues_a_whole_cohort_with_one_button(admin_client, course, 
     admin_client.get(reverse("admin:learning_certificate_issue_cohort", args=[april.pk]))
     april_request.refresh_from_db()
     assert april_request.state == Certificate.State.REQUESTED
+
+
+def test_request_opens_at_midnight_ist_after_the_cohorts_last_day(learner, august):
+    """August 2022 ends on Friday 30 September; IST's midnight is 18:30 UTC that day."""
+    enrollment = enroll(learner, august)
+    assert august.end_date == dt.date(2022, 9, 30)
+    last_minute = dt.datetime(2022, 9, 30, 18, 29, tzinfo=dt.UTC)  # 23:59 IST
+    with pytest.raises(services.CertificateNotAvailable):
+        services.request_certificate(
+            enrollment_id=enrollment.pk, user=learner, name_on_certificate="Asha", now=last_minute
+        )
+    midnight = dt.datetime(2022, 9, 30, 18, 30, tzinfo=dt.UTC)  # 1 October 00:00 IST
+    certificate = services.request_certificate(
+        enrollment_id=enrollment.pk, user=learner, name_on_certificate="Asha", now=midnight
+    )
+    assert certificate.requested_at == midnight
