@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cohorts', '0004_live_session_join_links'),
+        ('cohorts', '0005_live_session_join_links'),
         ('learning', '0002_feedback_invitation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

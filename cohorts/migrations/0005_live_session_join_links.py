@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cohorts', '0003_cohort_emails'),
+        ('cohorts', '0004_cohort_confirmed_seats'),
     ]
 
     operations = [
