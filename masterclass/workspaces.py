@@ -257,9 +257,10 @@ class Period:
     query: str  # ?date_from=..&date_to=.. for the finance pages and exports
     invoices_url: str
     credit_notes_url: str
+    gstr1_query: str = ""  # ?period=YYYY-MM for a calendar month (GSTR-1 is filed monthly)
 
 
-def _period(label: str, date_from: dt.date, date_to: dt.date) -> Period:
+def _period(label: str, date_from: dt.date, date_to: dt.date, *, monthly: bool = False) -> Period:
     filters = DocumentFilter(date_from=date_from, date_to=date_to)
     per_currency: dict[str, list[int]] = {}
     invoices = credit_notes = 0
@@ -290,6 +291,7 @@ def _period(label: str, date_from: dt.date, date_to: dt.date) -> Period:
         query=urlencode({"date_from": date_from.isoformat(), "date_to": date_to.isoformat()}),
         invoices_url=admin_list("invoicing_invoice", **dates),
         credit_notes_url=admin_list("invoicing_creditnote", **dates),
+        gstr1_query=urlencode({"period": f"{date_from:%Y-%m}"}) if monthly else "",
     )
 
 
@@ -300,8 +302,8 @@ def finance_periods(*, today: dt.date) -> list[Period]:
     fy = financial_year_of(today)
     fy_start = dt.date(int(fy[:4]), 4, 1)
     return [
-        _period(f"This month ({today:%B %Y})", month_start, today),
+        _period(f"This month ({today:%B %Y})", month_start, today, monthly=True),
         _period(f"Last month ({last_month_end:%B %Y})", last_month_end.replace(day=1),
-                last_month_end),
+                last_month_end, monthly=True),
         _period(f"Financial year {fy} so far", fy_start, today),
     ]  # fmt: skip
