@@ -54,7 +54,7 @@ class _ReadOnly(admin.ModelAdmin):
 @admin.register(Doubt)
 class DoubtAdmin(_ReadOnly):
     list_display = ["created_at", "session", "author", "anonymous", "state", "answered_minute"]
-    list_filter = ["state", "session__cohort"]
+    list_filter = ["state", ("hidden_at", admin.EmptyFieldListFilter), "session__cohort"]
     list_select_related = ["session__cohort", "author"]
     search_fields = ["body", "author__email"]
 

@@ -19,6 +19,7 @@ from .models import (
     EmailOptOut,
     Forum,
     Post,
+    Report,
     Thread,
 )
 
@@ -103,6 +104,7 @@ def threads_of(forum: Forum):
                 Post.objects.filter(thread=OuterRef("pk"), by_instructor=True, is_opening=False)
             ),
         )
+        .order_by("-pinned", "-last_post_at", "-id")
     )
 
 
@@ -198,3 +200,13 @@ def receives(user) -> dict[str, bool]:
     """For the preferences page: which community emails the learner receives."""
     off = set(EmailOptOut.objects.filter(user=user).values_list("kind", flat=True))
     return {kind.value: kind.value not in off for kind in LEARNER_EMAIL_KINDS}
+
+
+def needing_the_instructor() -> dict[str, int]:
+    """For the instructor's home: open questions (not hidden) and unresolved reports. The
+    admin lists `community_doubt?state__exact=open&hidden_at__isempty=1` and
+    `community_report?resolved_at__isempty=1` show exactly these rows."""
+    return {
+        "open_doubts": Doubt.objects.filter(state=Doubt.State.OPEN, hidden_at__isnull=True).count(),
+        "open_reports": Report.objects.filter(resolved_at__isnull=True).count(),
+    }

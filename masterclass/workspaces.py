@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cohorts import selectors as cohorts
+from community import selectors as community
 from courses.money import format_price
 from masterclass.admin_filters import day_bounds, local_zone
 from mentorship import selectors as mentorship
@@ -135,6 +136,7 @@ def _attention() -> list[Figure]:
     waiting = refunds.refunds_needing_you()
     manual = payments.manual_orders_awaiting().count()
     webhooks = payments.failed_webhooks().count()
+    asked = community.needing_the_instructor()
     rows = [
         ("Refund requests waiting for approval", waiting["approval"], "refunds_refund",
          {"needs": "approval"}),
@@ -148,6 +150,10 @@ def _attention() -> list[Figure]:
         ("Failed refunds", waiting["failed"], "refunds_refund", {"needs": "failed"}),
         ("Webhooks not acted on (an error)", webhooks, "payments_webhookevent",
          {"outcome": "not_acted_on"}),
+        ("Learners' questions not answered yet", asked["open_doubts"], "community_doubt",
+         {"state__exact": "open", "hidden_at__isempty": "1"}),
+        ("Forum posts reported", asked["open_reports"], "community_report",
+         {"resolved_at__isempty": "1"}),
     ]  # fmt: skip
     return [
         Figure(label, str(count), admin_list(model, **params), needs_you=count > 0)
@@ -251,9 +257,10 @@ class Period:
     query: str  # ?date_from=..&date_to=.. for the finance pages and exports
     invoices_url: str
     credit_notes_url: str
+    gstr1_query: str = ""  # ?period=YYYY-MM for a calendar month (GSTR-1 is filed monthly)
 
 
-def _period(label: str, date_from: dt.date, date_to: dt.date) -> Period:
+def _period(label: str, date_from: dt.date, date_to: dt.date, *, monthly: bool = False) -> Period:
     filters = DocumentFilter(date_from=date_from, date_to=date_to)
     per_currency: dict[str, list[int]] = {}
     invoices = credit_notes = 0
@@ -284,6 +291,7 @@ def _period(label: str, date_from: dt.date, date_to: dt.date) -> Period:
         query=urlencode({"date_from": date_from.isoformat(), "date_to": date_to.isoformat()}),
         invoices_url=admin_list("invoicing_invoice", **dates),
         credit_notes_url=admin_list("invoicing_creditnote", **dates),
+        gstr1_query=urlencode({"period": f"{date_from:%Y-%m}"}) if monthly else "",
     )
 
 
@@ -294,8 +302,8 @@ def finance_periods(*, today: dt.date) -> list[Period]:
     fy = financial_year_of(today)
     fy_start = dt.date(int(fy[:4]), 4, 1)
     return [
-        _period(f"This month ({today:%B %Y})", month_start, today),
+        _period(f"This month ({today:%B %Y})", month_start, today, monthly=True),
         _period(f"Last month ({last_month_end:%B %Y})", last_month_end.replace(day=1),
-                last_month_end),
+                last_month_end, monthly=True),
         _period(f"Financial year {fy} so far", fy_start, today),
     ]  # fmt: skip

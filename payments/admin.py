@@ -82,12 +82,11 @@ class OrderAdmin(admin.ModelAdmin):
         "amount",
         "channel",
         "state",
-        "auto_refund_status",
         "created_at",
         "paid_at",
         "mark_paid_link",
     ]
-    list_filter = ["state", "channel", "currency", "auto_refund_status", "product", "cohort"]
+    list_filter = ["state", "channel", "currency", "product", "cohort"]
     search_fields = ["reference", "user__email", "billing_name", "razorpay_order_id"]
     date_hierarchy = "created_at"
     inlines = [PaymentInline, RefundInline]
@@ -109,9 +108,6 @@ class OrderAdmin(admin.ModelAdmin):
         "manual_amount_received_minor",
         "manual_confirmed_by",
         "failure_reason",
-        "auto_refund_status",
-        "auto_refund_payment_id",
-        "auto_refund_id",
         "created_at",
         "paid_at",
         "last_checked_at",
@@ -135,9 +131,6 @@ class OrderAdmin(admin.ModelAdmin):
                     "paid_at",
                     "failure_reason",
                     "amount_refunded_minor",
-                    "auto_refund_status",
-                    "auto_refund_payment_id",
-                    "auto_refund_id",
                     "hold",
                     "enrollment",
                     "created_at",

@@ -19,13 +19,6 @@ def _order_reference() -> str:
     return "MC" + secrets.token_hex(6).upper()
 
 
-class AutoRefund(models.TextChoices):
-    PENDING = "pending", "Refund to be requested"
-    REQUESTED = "requested", "Refund requested at Razorpay"
-    PROCESSED = "processed", "Refund processed"
-    FAILED = "failed", "Refund failed (needs attention)"
-
-
 class Order(models.Model):
     class State(models.TextChoices):
         CREATED = "created", "Created"
@@ -88,13 +81,6 @@ class Order(models.Model):
 
     # Why the order did not go through (gateway down, payment failed, no seat left...).
     failure_reason = models.CharField(max_length=255, blank=True)
-    # A payment we had to give back at once: it came after its seat hold expired and the
-    # cohort had filled, or it paid an order whose seat another payment had already bought.
-    auto_refund_status = models.CharField(
-        max_length=10, choices=AutoRefund.choices, blank=True, default=""
-    )
-    auto_refund_payment_id = models.CharField(max_length=40, blank=True)
-    auto_refund_id = models.CharField(max_length=40, blank=True)
     last_checked_at = models.DateTimeField(
         null=True, blank=True, help_text="When reconcile last asked Razorpay about this order."
     )

@@ -11,6 +11,7 @@ from django.db.models.functions import TruncDate
 
 from cohorts.models import Cohort
 from courses.models import Product
+from payments.refunds.models import Refund
 
 from . import gateway
 from .models import Order, Payment, WebhookEvent
@@ -31,6 +32,14 @@ def orders_for_user(user) -> QuerySet[Order]:
         .select_related("product", "cohort", "enrollment")
         .prefetch_related(Prefetch("payments", queryset=Payment.objects.order_by("-created_at")))
         .order_by("-created_at")
+    )
+
+
+def unusable_payment_refund(order: Order) -> Refund | None:
+    """The latest refund of a payment of `order` that bought nothing (late or duplicate),
+    for the order page to say where it stands."""
+    return (
+        order.refunds.filter(origin=Refund.Origin.UNUSABLE).order_by("-created_at", "-id").first()
     )
 
 

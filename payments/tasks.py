@@ -2,6 +2,9 @@
 
 from django_tasks import task
 
+from payments.refunds.models import Refund
+from payments.refunds.services import process_refund
+
 from . import services
 
 
@@ -18,9 +21,15 @@ def reconcile_order_task(*, order_id: int) -> str:
 
 
 @task()
-def refund_unusable_payment(*, order_id: int) -> str:
-    """Refund a payment that found no seat (late) or paid twice; reconcile retries it."""
-    return services.refund_auto_payment(order_id=order_id).auto_refund_status
+def refund_unusable_payment(*, order_id: int) -> int:
+    """Jobs queued before refunds of unusable payments became Refund rows: send the order's
+    open ones now (the refunds worker would anyway). Returns how many it looked at."""
+    open_refunds = Refund.objects.filter(
+        order_id=order_id, origin=Refund.Origin.UNUSABLE, state__in=Refund.OPEN_STATES
+    ).values_list("pk", flat=True)
+    for refund_id in open_refunds:
+        process_refund(refund_id=refund_id)
+    return len(open_refunds)
 
 
 @task()

@@ -245,6 +245,7 @@ def order_detail(request, reference):
         {
             "order": order,
             "payments": order.payments.all(),
+            "unusable_refund": selectors.unusable_payment_refund(order),
             "can_pay": order.channel == Order.Channel.RAZORPAY
             and order.state in (Order.State.CREATED, Order.State.ATTEMPTED)
             and bool(order.razorpay_order_id)

@@ -4,14 +4,19 @@ counters are read only for everyone (corrections are made by credit note)."""
 import datetime as dt
 import io
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.http import FileResponse, HttpResponse
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 
 from .exports import DocumentFilter, write_gst_csv, write_pdf_zip
+from .forms import BillingDetailsForm
 from .models import CreditNote, DocumentCounter, ExchangeRate, Invoice, SellerSettings
+from .services import InvoicingError, correct_invoice
 from .templatetags.invoicing import format_minor
 
 
@@ -215,10 +220,92 @@ class DocumentAdmin(ReadOnlyAdmin):
         return format_html('<a href="{}">Download</a>', reverse(name, args=[obj.pk]))
 
 
+@admin.action(description="Correct the buyer details (credit note + corrected invoice)",
+              permissions=["correct"])  # fmt: skip
+def correct_buyer_details(modeladmin, request, queryset):
+    if queryset.count() != 1:
+        modeladmin.message_user(
+            request, "Select exactly one invoice to correct.", level=messages.ERROR
+        )
+        return None
+    return HttpResponseRedirect(
+        reverse("admin:invoicing_invoice_correct", args=[queryset.get().pk])
+    )
+
+
 @admin.register(Invoice)
 class InvoiceAdmin(DocumentAdmin):
+    actions = [export_csv, export_zip, correct_buyer_details]
     list_display = ["number", "issued_on", "kind", "buyer_name", "buyer_gstin",
-                    "place_of_supply_name", "total", "pdf_link"]  # fmt: skip
+                    "place_of_supply_name", "total", "replaced", "pdf_link"]  # fmt: skip
+    readonly_fields = ["corrects", "superseded_at"]
+
+    def has_correct_permission(self, request, obj=None):
+        return request.user.has_perm("invoicing.correct_invoice")
+
+    @admin.display(description="corrected")
+    def replaced(self, obj):
+        if obj.corrects_id:
+            return f"replaces {obj.corrects}"
+        if obj.superseded_at:
+            return "replaced"
+        return ""
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/correct/",
+                self.admin_site.admin_view(self.correct_view),
+                name="invoicing_invoice_correct",
+            ),
+            *super().get_urls(),
+        ]
+
+    def correct_view(self, request, pk):
+        """Corrected buyer details in, one credit note and one corrected invoice out."""
+        if not self.has_correct_permission(request):
+            raise PermissionDenied
+        invoice = get_object_or_404(Invoice, pk=pk)
+        initial = {
+            "name": invoice.buyer_name,
+            "country": invoice.buyer_country_code,
+            "state_code": invoice.buyer_state_code,
+            "company_name": invoice.buyer_company_name,
+            "company_address": invoice.buyer_address if invoice.buyer_company_name else "",
+            "gstin": invoice.buyer_gstin,
+        }
+        form = BillingDetailsForm(request.POST or None, initial=initial)
+        status = 200
+        if request.method == "POST":
+            status = 400
+            if form.is_valid():
+                try:
+                    new, note = correct_invoice(
+                        invoice_id=invoice.pk, admin_user=request.user, **form.cleaned_data
+                    )
+                except InvoicingError as exc:
+                    form.add_error(None, str(exc))
+                else:
+                    self.message_user(
+                        request,
+                        f"Credit note {note.number} cancels {invoice.number}; corrected invoice "
+                        f"{new.number} issued. The buyer is emailed both PDFs.",
+                        level=messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(
+                        reverse("admin:invoicing_invoice_change", args=[new.pk])
+                    )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Correct invoice {invoice.number}",
+            "invoice": invoice,
+            "form": form,
+        }
+        return TemplateResponse(
+            request, "admin/invoicing/invoice/correct.html", context, status=status
+        )
+
     list_filter = [
         IssuedBetweenFilter,
         FinancialYearFilter,

@@ -53,7 +53,7 @@ def load(*, now=None):
 
     if not Order.objects.filter(state=Order.State.PAID).exists():
         _demo_orders(now)
-    unbilled = Order.objects.filter(state=Order.State.PAID, invoice__isnull=True)
+    unbilled = Order.objects.filter(state=Order.State.PAID, invoices__isnull=True)
     for order in unbilled.order_by("paid_at", "pk"):
         # Demo orders are invoiced on their (past) payment dates, in order; others today.
         demo = order.reference.startswith("MCDEMO")

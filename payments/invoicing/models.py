@@ -209,7 +209,20 @@ class Invoice(_Document):
         INVOICE = "invoice", "Invoice"
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    order = models.OneToOneField("payments.Order", on_delete=models.PROTECT, related_name="invoice")
+    # An order has one current invoice; a corrected invoice supersedes the old one (which a
+    # full credit note cancels), so an order can have several, one of them current.
+    order = models.ForeignKey("payments.Order", on_delete=models.PROTECT, related_name="invoices")
+    corrects = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrected_by",
+        help_text="The invoice this one replaces (cancelled by a full credit note).",
+    )
+    superseded_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a corrected invoice replaced this one."
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="invoices"
     )
@@ -262,6 +275,7 @@ class Invoice(_Document):
             ("download_any_document", "Can download any invoice or credit note"),
             ("export_documents", "Can export GST CSVs and PDF archives"),
             ("view_revenue", "Can see the revenue page"),
+            ("correct_invoice", "Can replace an invoice by a credit note and a corrected invoice"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -272,6 +286,14 @@ class Invoice(_Document):
             ),
             models.CheckConstraint(
                 condition=Q(cgst_minor=0) | Q(igst_minor=0), name="invoice_intra_or_inter"
+            ),
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=Q(superseded_at__isnull=True),
+                name="one_current_invoice_per_order",
+            ),
+            models.CheckConstraint(
+                condition=~Q(corrects=models.F("id")), name="invoice_does_not_correct_itself"
             ),
         ]
         indexes = [models.Index(fields=["issued_on", "currency"])]

@@ -15,7 +15,8 @@ from .templatetags.invoicing import format_minor
 
 
 def invoice_for_order(order) -> Invoice | None:
-    return Invoice.objects.filter(order_id=order.pk).first()
+    """The order's current invoice (a corrected one, once an invoice was replaced)."""
+    return Invoice.objects.filter(order_id=order.pk, superseded_at__isnull=True).first()
 
 
 def invoice_attachment_for(order):

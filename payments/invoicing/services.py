@@ -6,6 +6,7 @@ transaction rolls back the number is given back with it, so numbers have no gaps
 """
 
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -17,6 +18,7 @@ from payments.models import Order, Payment
 
 from .models import CreditNote, DocumentCounter, GSTStatus, Invoice
 from .seller import exchange_rate_on, seller_settings
+from .tasks import send_corrected_invoice_email_task
 from .tax import (
     TaxSplit,
     Treatment,
@@ -62,6 +64,10 @@ class BillingDetailsLocked(InvoicingError):
 
 class CreditNoteRefused(InvoicingError):
     pass
+
+
+class CorrectionRefused(InvoicingError):
+    """The invoice cannot be replaced by a credit note and a corrected invoice."""
 
 
 # --- numbers -------------------------------------------------------------------------------
@@ -133,15 +139,16 @@ def _buyer_gstin(order) -> str:
         return ""
 
 
-def _supply(order, seller, buyer_gstin: str) -> dict:
-    """Document kind, tax treatment, place of supply and legend for an order."""
-    abroad = (order.billing_country or INDIA) != INDIA
+def _supply(*, buyer: "BuyerDetails", currency: str, seller) -> dict:
+    """Document kind, tax treatment, place of supply and legend for a sale to `buyer`."""
+    abroad = buyer.country != INDIA
+    buyer_gstin = buyer.gstin
     if abroad:
         place = (OUTSIDE_INDIA_CODE, OUTSIDE_INDIA_NAME)
     else:
         # A registered buyer's place of supply is its GSTIN's state; a consumer's the state
         # they gave; with none on record, the seller's location (IGST Act s.12(2)(b)).
-        code = buyer_gstin[:2] if buyer_gstin else (order.billing_state or seller.state_code)
+        code = buyer_gstin[:2] if buyer_gstin else (buyer.state_code or seller.state_code)
         place = (code, INDIAN_STATE_NAMES.get(code, code))
 
     if seller.gst_status == GSTStatus.UNREGISTERED:
@@ -150,7 +157,7 @@ def _supply(order, seller, buyer_gstin: str) -> dict:
     if seller.gst_status == GSTStatus.COMPOSITION:
         return dict(kind=Invoice.Kind.BILL_OF_SUPPLY, treatment=Treatment.NO_TAX, place=place,
                     legend=COMPOSITION_LEGEND)  # fmt: skip
-    if abroad and order.currency != "INR":
+    if abroad and currency != "INR":
         if seller.lut_reference and seller.lut_date:
             legend = LUT_LEGEND.format(reference=seller.lut_reference, date=seller.lut_date)
             return dict(kind=Invoice.Kind.EXPORT_INVOICE, treatment=Treatment.ZERO_RATED,
@@ -184,92 +191,134 @@ def issue_invoice(*, order, now=None) -> Invoice:
     with transaction.atomic():
         # Re-taking the lock is free for the caller who holds it and protects other callers.
         Order.objects.select_for_update().filter(pk=order.pk).values_list("pk").get()
-        existing = Invoice.objects.filter(order_id=order.pk).first()
+        existing = Invoice.objects.filter(order_id=order.pk, superseded_at__isnull=True).first()
         if existing is not None:
             return existing
         if order.state != Order.State.PAID:
             raise OrderNotPaid(f"Order {order.reference} is {order.state}, not paid.")
 
-        seller = seller_settings()
-        issued_at = now or timezone.now()
-        issued_on = local_date(issued_at)
-        financial_year = financial_year_of(issued_on)
-        buyer_gstin = _buyer_gstin(order)
-        supply = _supply(order, seller, buyer_gstin)
-        split = split_inclusive_price(
-            total_minor=order.amount_minor, gst_rate=seller.gst_rate, treatment=supply["treatment"]
-        )
-        rate, rate_source = exchange_rate_on(order.currency, issued_on)
-        payment_id, method, emi_months, emi_bank = _payment_reference(order)
-        country = order.billing_country or INDIA
-
-        sequence = take_number(series=DocumentCounter.Series.INVOICE, financial_year=financial_year)
-        invoice = Invoice.objects.create(
-            number=format_number(
-                prefix=seller.invoice_prefix, financial_year=financial_year, sequence=sequence
-            ),
-            financial_year=financial_year,
-            sequence=sequence,
-            issued_at=issued_at,
-            issued_on=issued_on,
-            kind=supply["kind"],
-            order=order,
-            user_id=order.user_id,
-            seller_legal_name=seller.legal_name,
-            seller_trade_name=seller.trade_name,
-            seller_address=seller.address,
-            seller_state_code=seller.state_code,
-            seller_state_name=INDIAN_STATE_NAMES.get(seller.state_code, seller.state_code),
-            seller_gst_status=seller.gst_status,
-            seller_gstin=seller.gstin if seller.gst_status != GSTStatus.UNREGISTERED else "",
-            seller_pan=seller.pan,
-            seller_email=seller.email,
-            lut_reference=seller.lut_reference if supply["kind"] == "export_invoice" else "",
-            lut_date=seller.lut_date if supply["kind"] == "export_invoice" else None,
-            buyer_name=order.billing_name,
-            buyer_email=order.billing_email,
-            buyer_company_name=order.company_name,
-            # The company's address for a B2B sale, else the buyer's billing address on file
-            # (rule 46 asks for it on B2C invoices above 50,000 rupees).
-            buyer_address=order.company_address or getattr(order.user, "billing_address", ""),
-            buyer_gstin=buyer_gstin,
-            buyer_state_code=order.billing_state if country == INDIA else "",
-            buyer_country_code=country,
-            buyer_country_name=COUNTRY_NAMES.get(country, country),
-            place_of_supply_code=supply["place"][0],
-            place_of_supply_name=supply["place"][1],
-            reverse_charge=False,
-            line_description=_line_description(order),
-            sac_code=seller.sac_code,
-            quantity=1,
-            # The rate charged: 0 for a zero-rated export and for sellers who charge no GST.
-            gst_rate=seller.gst_rate if supply["treatment"] in CHARGED else 0,
-            cgst_rate=split.cgst_rate,
-            sgst_rate=split.sgst_rate,
-            igst_rate=split.igst_rate,
-            legend=supply["legend"],
-            currency=order.currency,
-            total_minor=split.total_minor,
-            taxable_minor=split.taxable_minor,
-            cgst_minor=split.cgst_minor,
-            sgst_minor=split.sgst_minor,
-            igst_minor=split.igst_minor,
-            round_off_minor=split.round_off_minor,
-            amount_in_words=amount_in_words(split.total_minor, order.currency),
-            exchange_rate=rate,
-            exchange_rate_source=rate_source,
-            **_inr_values(split, rate),
-            order_reference=order.reference,
-            payment_channel=order.channel,
-            payment_reference=payment_id,
-            payment_method=method,
-            emi_tenure_months=emi_months,
-            emi_bank=emi_bank,
-            paid_at=order.paid_at or issued_at,
+        invoice = _create_invoice(
+            order=order, buyer=_buyer_of(order), issued_at=now or timezone.now()
         )
         logger.info("Issued invoice %s for order %s", invoice.number, order.reference)
         _render_after_commit("invoice", invoice.pk)
         return invoice
+
+
+@dataclass(frozen=True)
+class BuyerDetails:
+    """Who an invoice is made out to: the order's billing details, or corrected ones."""
+
+    name: str
+    email: str
+    country: str
+    state_code: str = ""
+    company_name: str = ""
+    company_address: str = ""
+    gstin: str = ""  # normalised, or "" for a consumer
+    address: str = ""  # printed: the company's address for B2B, else the buyer's own
+
+
+def _buyer_of(order) -> BuyerDetails:
+    country = order.billing_country or INDIA
+    return BuyerDetails(
+        name=order.billing_name,
+        email=order.billing_email,
+        country=country,
+        state_code=order.billing_state if country == INDIA else "",
+        company_name=order.company_name,
+        company_address=order.company_address,
+        gstin=_buyer_gstin(order),
+        # The company's address for a B2B sale, else the buyer's billing address on file
+        # (rule 46 asks for it on B2C invoices above 50,000 rupees).
+        address=order.company_address or getattr(order.user, "billing_address", ""),
+    )
+
+
+def _create_invoice(
+    *, order, buyer: BuyerDetails, issued_at, corrects: Invoice | None = None
+) -> Invoice:
+    """Snapshot and number one invoice for `order` made out to `buyer` (caller holds the
+    Order lock; takes the invoice counter's). A corrected invoice restates the supply of the
+    one it replaces: same amount, same exchange rate and source, same payment."""
+    seller = seller_settings()
+    issued_on = local_date(issued_at)
+    financial_year = financial_year_of(issued_on)
+    supply = _supply(buyer=buyer, currency=order.currency, seller=seller)
+    total_minor = corrects.total_minor if corrects else order.amount_minor
+    split = split_inclusive_price(
+        total_minor=total_minor, gst_rate=seller.gst_rate, treatment=supply["treatment"]
+    )
+    if corrects is not None:
+        rate, rate_source = corrects.exchange_rate, corrects.exchange_rate_source
+    else:
+        rate, rate_source = exchange_rate_on(order.currency, issued_on)
+    payment_id, method, emi_months, emi_bank = _payment_reference(order)
+    country = buyer.country
+
+    sequence = take_number(series=DocumentCounter.Series.INVOICE, financial_year=financial_year)
+    return Invoice.objects.create(
+        number=format_number(
+            prefix=seller.invoice_prefix, financial_year=financial_year, sequence=sequence
+        ),
+        financial_year=financial_year,
+        sequence=sequence,
+        issued_at=issued_at,
+        issued_on=issued_on,
+        kind=supply["kind"],
+        order=order,
+        corrects=corrects,
+        user_id=order.user_id,
+        seller_legal_name=seller.legal_name,
+        seller_trade_name=seller.trade_name,
+        seller_address=seller.address,
+        seller_state_code=seller.state_code,
+        seller_state_name=INDIAN_STATE_NAMES.get(seller.state_code, seller.state_code),
+        seller_gst_status=seller.gst_status,
+        seller_gstin=seller.gstin if seller.gst_status != GSTStatus.UNREGISTERED else "",
+        seller_pan=seller.pan,
+        seller_email=seller.email,
+        lut_reference=seller.lut_reference if supply["kind"] == "export_invoice" else "",
+        lut_date=seller.lut_date if supply["kind"] == "export_invoice" else None,
+        buyer_name=buyer.name,
+        buyer_email=buyer.email,
+        buyer_company_name=buyer.company_name,
+        buyer_address=buyer.address,
+        buyer_gstin=buyer.gstin,
+        buyer_state_code=buyer.state_code,
+        buyer_country_code=country,
+        buyer_country_name=COUNTRY_NAMES.get(country, country),
+        place_of_supply_code=supply["place"][0],
+        place_of_supply_name=supply["place"][1],
+        reverse_charge=False,
+        line_description=_line_description(order),
+        sac_code=seller.sac_code,
+        quantity=1,
+        # The rate charged: 0 for a zero-rated export and for sellers who charge no GST.
+        gst_rate=seller.gst_rate if supply["treatment"] in CHARGED else 0,
+        cgst_rate=split.cgst_rate,
+        sgst_rate=split.sgst_rate,
+        igst_rate=split.igst_rate,
+        legend=supply["legend"],
+        currency=order.currency,
+        total_minor=split.total_minor,
+        taxable_minor=split.taxable_minor,
+        cgst_minor=split.cgst_minor,
+        sgst_minor=split.sgst_minor,
+        igst_minor=split.igst_minor,
+        round_off_minor=split.round_off_minor,
+        amount_in_words=amount_in_words(split.total_minor, order.currency),
+        exchange_rate=rate,
+        exchange_rate_source=rate_source,
+        **_inr_values(split, rate),
+        order_reference=order.reference,
+        payment_channel=order.channel,
+        payment_reference=payment_id,
+        payment_method=method,
+        emi_tenure_months=emi_months,
+        emi_bank=emi_bank,
+        paid_at=(corrects.paid_at if corrects else order.paid_at) or issued_at,
+    )
 
 
 def _render_after_commit(kind: str, pk: int) -> None:
@@ -418,8 +467,9 @@ def update_billing_details(
         order = Order.objects.select_for_update().get(pk=order_id, user=user)
         if Invoice.objects.filter(order_id=order.pk).exists():
             raise BillingDetailsLocked(
-                "The invoice is already issued; write to us and we will issue a credit note "
-                "and a corrected invoice."
+                "The invoice is already issued, so its details can no longer be changed here. "
+                "Reply to the invoice email with the right details: we cancel it with a credit "
+                "note and email you a corrected invoice."
             )
         order.billing_name = name.strip()
         order.billing_country = country
@@ -440,3 +490,107 @@ def update_billing_details(
         )
         logger.info("Billing details of order %s corrected by its buyer", order.reference)
         return order
+
+
+# --- corrected invoices --------------------------------------------------------------------
+
+
+def correct_invoice(
+    *,
+    invoice_id: int,
+    name: str,
+    country: str,
+    state_code: str = "",
+    company_name: str = "",
+    company_address: str = "",
+    gstin: str = "",
+    admin_user=None,
+    now=None,
+) -> tuple[Invoice, CreditNote]:
+    """Replace an issued invoice whose buyer details were wrong (a company GSTIN added later,
+    a misspelt name, the wrong state) in one step: a full GST credit note cancels the old
+    invoice and a new invoice, made out to the corrected buyer, restates the same supply
+    (same order, amount, exchange rate and payment). The two are linked both ways
+    (`new.corrects`, `old.corrected_by`, and the credit note's reason names the new number)
+    and both are dated now, so both go in the next GSTR-1. The seat, the order and its
+    payment are not touched: no refund, no enrollment change.
+
+    Locks the Order, then the invoice, then takes the invoice and credit-note numbers; reads
+    the clock once after the locks. Refused (CorrectionRefused) for an invoice already
+    replaced, one with credit notes (a refund already reversed part of it), nothing changed,
+    or past the section 34(2) time limit (the credit note could no longer cancel the tax).
+    After commit the buyer is emailed both PDFs by the task worker.
+    """
+    with transaction.atomic():
+        order_id = Invoice.objects.values_list("order_id", flat=True).get(pk=invoice_id)
+        order = Order.objects.select_for_update().get(pk=order_id)
+        invoice = Invoice.objects.select_for_update().get(pk=invoice_id)
+        if invoice.superseded_at is not None:
+            replacement = Invoice.objects.filter(corrects=invoice).first()
+            raise CorrectionRefused(
+                f"Invoice {invoice.number} was already replaced by "
+                f"{replacement.number if replacement else 'a corrected invoice'}."
+            )
+        if invoice.credit_notes.exists():
+            raise CorrectionRefused(
+                f"Invoice {invoice.number} already has credit notes (a refund); correct it by "
+                "hand so that the refund's credit notes still match an invoice."
+            )
+        try:
+            normalised_gstin = normalize_gstin(gstin) if gstin else ""
+        except InvalidGSTIN as exc:
+            raise CorrectionRefused(str(exc)) from exc
+        country = country or INDIA
+        buyer = BuyerDetails(
+            name=name.strip(),
+            email=invoice.buyer_email,
+            country=country,
+            state_code=state_code if country == INDIA else "",
+            company_name=company_name.strip(),
+            company_address=company_address.strip(),
+            gstin=normalised_gstin,
+            address=company_address.strip() or getattr(order.user, "billing_address", ""),
+        )
+        unchanged = (
+            buyer.name == invoice.buyer_name
+            and buyer.country == invoice.buyer_country_code
+            and buyer.state_code == invoice.buyer_state_code
+            and buyer.company_name == invoice.buyer_company_name
+            and buyer.gstin == invoice.buyer_gstin
+            and buyer.address == invoice.buyer_address
+        )
+        if unchanged:
+            raise CorrectionRefused("These are the invoice's details already: nothing to correct.")
+        at = now or timezone.now()
+        deadline = credit_note_deadline(invoice.issued_on)
+        if local_date(at) > deadline:
+            raise CorrectionRefused(
+                f"Past the section 34(2) time limit ({deadline:%d %b %Y}) a credit note can no "
+                f"longer cancel the tax of invoice {invoice.number}, so it cannot be replaced."
+            )
+
+        invoice.superseded_at = at
+        invoice.save(update_fields=["superseded_at"])
+        new = _create_invoice(order=order, buyer=buyer, issued_at=at, corrects=invoice)
+        note = issue_credit_note(
+            invoice=invoice,
+            amount_minor=invoice.total_minor,
+            refund_reference=f"correction-{invoice.number}",
+            reason=f"Invoice corrected (buyer details): replaced by invoice {new.number}",
+            now=at,
+        )
+        logger.info(
+            "Invoice %s of order %s replaced by %s with credit note %s (by %s)",
+            invoice.number, order.reference, new.number, note.number,
+            getattr(admin_user, "email", "system"),
+        )  # fmt: skip
+        _render_after_commit("invoice", new.pk)
+
+        def email_buyer():
+            try:
+                send_corrected_invoice_email_task.enqueue(invoice_id=new.pk)
+            except Exception:  # the documents are on the buyer's dashboard anyway
+                logger.exception("Could not queue the corrected-invoice email of %s", new.number)
+
+        transaction.on_commit(email_buyer)
+        return new, note

@@ -1,8 +1,12 @@
-"""Background work for invoicing: rendering PDFs after the issuing transaction commits."""
+"""Background work for invoicing: rendering PDFs after the issuing transaction commits, and
+the corrected-invoice email."""
 
 import datetime as dt
 import logging
 
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
 
@@ -39,3 +43,28 @@ def render_missing_pdfs_now(*, limit: int = 200, older_than_seconds: int = 60) -
 def render_missing_pdfs() -> int:
     """Periodic (SCHEDULED_TASKS): catch up on PDFs not rendered after commit."""
     return render_missing_pdfs_now()
+
+
+def send_corrected_invoice_email(*, invoice_id: int) -> None:
+    """The buyer gets the corrected invoice and the credit note cancelling the old one."""
+    new = Invoice.objects.select_related("corrects").get(pk=invoice_id)
+    old = new.corrects
+    note = old.credit_notes.get(refund_reference=f"correction-{old.number}")
+    message = EmailMessage(
+        subject=f"Corrected invoice {new.number} (replaces {old.number})",
+        body=render_to_string(
+            "invoicing/email/corrected_invoice.txt", {"new": new, "old": old, "note": note}
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[new.buyer_email],
+    )
+    message.attach(new.pdf_filename, ensure_pdf(new), "application/pdf")
+    message.attach(note.pdf_filename, ensure_pdf(note), "application/pdf")
+    message.send()
+
+
+@task()
+def send_corrected_invoice_email_task(*, invoice_id: int) -> None:
+    """Queued when an invoice is corrected: rendering two PDFs and talking to the mail server
+    take long, so they never run in the admin's request."""
+    send_corrected_invoice_email(invoice_id=invoice_id)

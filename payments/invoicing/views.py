@@ -68,7 +68,7 @@ def credit_note_pdf(request, pk):
 def my_documents(request):
     """The learner's documents, and orders not yet invoiced whose billing details can change."""
     open_orders = Order.objects.filter(
-        user=request.user, state__in=Order.OPEN_STATES, invoice__isnull=True
+        user=request.user, state__in=Order.OPEN_STATES, invoices__isnull=True
     ).select_related("product")
     return render(
         request,

@@ -73,7 +73,12 @@ def refund_summary_for_user(user, now: datetime | None = None) -> dict[int, Refu
     }
     learner_refund: dict[int, Refund] = {}
     shown: dict[int, Refund] = {}
-    for refund in Refund.objects.filter(order__in=orders.values()).order_by("created_at", "id"):
+    # Refunds of other payments (late, duplicate, Razorpay's automatic ones) are not the
+    # refund of this seat: the learner's page never reports them as such.
+    of_orders = Refund.objects.filter(order__in=orders.values()).exclude(
+        origin__in=Refund.EXTRA_PAYMENT_ORIGINS
+    )
+    for refund in of_orders.order_by("created_at", "id"):
         if refund.origin == Refund.Origin.LEARNER:
             learner_refund[refund.order_id] = refund
         if refund.origin == Refund.Origin.LEARNER or refund.state == Refund.State.PROCESSED:

@@ -2,7 +2,7 @@
 
 - checkout: start_checkout, fail_order, send_manual_payment_instructions
 - confirmation: confirm_order_payment, settle_gateway_payment, record_gateway_payment,
-  confirm_manual_payment, refund_auto_payment, mark_auto_refund_settled
+  confirm_manual_payment
 - webhooks: receive_webhook
 - reconcile: reconcile_order, reconcile_open_orders, expire_order
 """
@@ -22,10 +22,7 @@ from .confirmation import (
     check_payment_matches,
     confirm_manual_payment,
     confirm_order_payment,
-    is_auto_refund,
-    mark_auto_refund_settled,
     record_gateway_payment,
-    refund_auto_payment,
     send_payment_received_email,
     settle_gateway_payment,
 )
@@ -45,13 +42,10 @@ __all__ = [
     "confirm_order_payment",
     "expire_order",
     "fail_order",
-    "is_auto_refund",
-    "mark_auto_refund_settled",
     "receive_webhook",
     "reconcile_open_orders",
     "reconcile_order",
     "record_gateway_payment",
-    "refund_auto_payment",
     "send_manual_payment_instructions",
     "send_payment_received_email",
     "settle_gateway_payment",

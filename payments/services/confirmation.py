@@ -19,9 +19,11 @@ from django.utils import timezone
 
 from cohorts import services as cohort_services
 from cohorts.models import Enrollment
+from payments.refunds.models import Refund
+from payments.refunds.services import refund_unusable_payment
 
 from .. import gateway
-from ..models import AutoRefund, Order, Payment
+from ..models import Order, Payment
 
 log = logging.getLogger(__name__)
 
@@ -201,16 +203,20 @@ def confirm_order_payment(*, order_id: int, payment: dict, source: str, now=None
         order = Order.objects.select_for_update().get(pk=order_id)
         check_payment_matches(order, payment)
         row = _upsert_payment(order, payment)
-        if row.gateway_payment_id in (order.paid_with_payment_id, order.auto_refund_payment_id):
+        if row.gateway_payment_id == order.paid_with_payment_id or _being_given_back(row):
             return order  # a retry, a duplicate webhook, or a refund already under way
         if order.state not in CONFIRMABLE_STATES:
             # Paid by another payment, or refunded: this money has nothing to buy.
-            _schedule_auto_refund(order, row, reason="duplicate")
+            _give_payment_back(order, row, reason="duplicate")
             return order
         _confirm_locked(
             order, now=now, source=f"{source}:{row.gateway_payment_id}", payment_row=row
         )
         return order
+
+
+def _being_given_back(payment: Payment) -> bool:
+    return Refund.objects.filter(payment=payment, origin=Refund.Origin.UNUSABLE).exists()
 
 
 def _confirm_locked(order: Order, *, now, source: str, payment_row: Payment | None = None):
@@ -224,7 +230,7 @@ def _confirm_locked(order: Order, *, now, source: str, payment_row: Payment | No
                 "be confirmed. Refund the buyer by the way they paid."
             )
         _place_on_waitlist(order)
-        _schedule_auto_refund(order, latest, reason="late")
+        _give_payment_back(order, latest, reason="late")
         return
     if (
         Order.objects.filter(enrollment=enrollment, state=Order.State.PAID)
@@ -234,7 +240,7 @@ def _confirm_locked(order: Order, *, now, source: str, payment_row: Payment | No
         # Another order already paid for this very enrollment: this one is a double payment.
         if order.channel == Order.Channel.MANUAL:
             raise ManualPaymentError("This learner's seat has already been paid by another order.")
-        _schedule_auto_refund(order, latest, reason="duplicate")
+        _give_payment_back(order, latest, reason="duplicate")
         return
     from payments.invoicing.services import issue_invoice
 
@@ -289,13 +295,13 @@ def _place_on_waitlist(order: Order) -> None:
     )
 
 
-def _schedule_auto_refund(order: Order, payment: Payment | None, *, reason: str) -> None:
-    """Give a payment back in full: state now, the gateway call after commit (no lock held)."""
-    if payment is None or order.auto_refund_status:
-        log.error("order %s: cannot schedule a second automatic refund", order.reference)
+def _give_payment_back(order: Order, payment: Payment | None, *, reason: str) -> None:
+    """Give a payment that bought nothing back in full: a Refund row (origin "unusable") now,
+    under the Order lock; the refunds worker sends it after commit (no lock held), finds it
+    again by its reference if a request timed out, and retries it like any refund."""
+    if payment is None:
+        log.error("order %s: no payment to give back", order.reference)
         return
-    order.auto_refund_status = AutoRefund.PENDING
-    order.auto_refund_payment_id = payment.gateway_payment_id
     if reason == "late":
         order.state = Order.State.REFUNDED
         order.failure_reason = (
@@ -314,117 +320,24 @@ def _schedule_auto_refund(order: Order, payment: Payment | None, *, reason: str)
             "You had already paid for this seat with another order, so this payment is being "
             "refunded in full."
         )
-    order.save(
-        update_fields=[
-            "auto_refund_status",
-            "auto_refund_payment_id",
-            "state",
-            "failure_reason",
-            "updated_at",
-        ]
+    order.save(update_fields=["state", "failure_reason", "updated_at"])
+    refund_unusable_payment(
+        order=order,
+        payment=payment,
+        note="Late payment: the cohort filled after the seat hold expired."
+        if reason == "late"
+        else "Duplicate payment: the seat was already paid for.",
     )
     log.warning("order %s: %s payment %s to be refunded", order.reference, reason, payment)
-    order_id = order.pk
+    if reason == "late":
+        order_id = order.pk
 
-    def after_commit():
-        from ..tasks import refund_unusable_payment, send_late_payment_email_task
+        def after_commit():
+            from ..tasks import send_late_payment_email_task
 
-        refund_unusable_payment.enqueue(order_id=order_id)
-        if reason == "late":
             send_late_payment_email_task.enqueue(order_id=order_id)
 
-    transaction.on_commit(after_commit)
-
-
-def refund_auto_payment(*, order_id: int) -> Order:
-    """Ask Razorpay to refund an order's unusable payment, once.
-
-    The gateway call happens with no lock held; the refund is found again by its receipt
-    (`auto-<order pk>`) if an earlier attempt timed out after Razorpay made it. Razorpay down:
-    stays pending for reconcile. Razorpay refuses: marked failed for the instructor.
-    """
-    order = Order.objects.get(pk=order_id)
-    if order.auto_refund_status != AutoRefund.PENDING:
-        return order
-    payment = Payment.objects.get(gateway_payment_id=order.auto_refund_payment_id)
-    receipt = f"{AUTO_REFUND_RECEIPT_PREFIX}{order.pk}"
-    try:
-        existing = [
-            r
-            for r in gateway.fetch_payment_refunds(payment.gateway_payment_id)
-            if r.get("receipt") == receipt
-        ]
-        refund = (
-            existing[0]
-            if existing
-            else gateway.create_refund(
-                payment_id=payment.gateway_payment_id,
-                amount_minor=payment.amount_minor,
-                receipt=receipt,
-                notes={"order_reference": order.reference, "reason": "seat unavailable"},
-            )
-        )
-        status, refund_id, reason = AutoRefund.REQUESTED, refund.get("id", ""), ""
-        if refund.get("status") == "processed":
-            status = AutoRefund.PROCESSED
-    except gateway.GatewayUnavailable as exc:
-        log.warning("order %s: automatic refund deferred: %s", order.reference, exc)
-        return order
-    except gateway.GatewayRejected as exc:
-        status, refund_id, reason = AutoRefund.FAILED, "", str(exc)[:255]
-        log.error("order %s: automatic refund refused: %s", order.reference, exc)
-    with transaction.atomic():
-        order = Order.objects.select_for_update().get(pk=order_id)
-        if order.auto_refund_status not in (AutoRefund.PENDING, AutoRefund.REQUESTED):
-            return order  # a webhook already said how it ended
-        order.auto_refund_status = status
-        order.auto_refund_id = refund_id
-        fields = ["auto_refund_status", "auto_refund_id", "updated_at"]
-        if status != AutoRefund.FAILED and order.state == Order.State.REFUNDED:
-            order.amount_refunded_minor = min(payment.amount_minor, order.amount_minor)
-            fields.append("amount_refunded_minor")
-        if reason:
-            order.failure_reason = f"Automatic refund failed: {reason}"[:255]
-            fields.append("failure_reason")
-        order.save(update_fields=fields)
-    return order
-
-
-AUTO_REFUND_RECEIPT_PREFIX = "auto-"
-
-
-def is_auto_refund(refund_entity: dict) -> bool:
-    """True for a refund this module made (receipt `auto-<order pk>`), not the refunds app."""
-    receipt = str(refund_entity.get("receipt") or "")
-    return (
-        receipt.startswith(AUTO_REFUND_RECEIPT_PREFIX)
-        or Order.objects.filter(auto_refund_id=refund_entity.get("id") or "-").exists()
-    )
-
-
-def mark_auto_refund_settled(*, refund_entity: dict, event: str) -> Order | None:
-    """A refund.* webhook for one of our automatic refunds: note its id and final state."""
-    receipt = str(refund_entity.get("receipt") or "")
-    order_pk = receipt[len(AUTO_REFUND_RECEIPT_PREFIX) :]
-    with transaction.atomic():
-        orders = Order.objects.select_for_update()
-        order = orders.filter(auto_refund_id=refund_entity.get("id") or "-").first()
-        if order is None and order_pk.isdigit():
-            order = orders.filter(pk=int(order_pk)).first()
-        if order is None or order.auto_refund_status == AutoRefund.PROCESSED:
-            return order
-        new = {
-            "refund.processed": AutoRefund.PROCESSED,
-            "refund.failed": AutoRefund.FAILED,
-        }.get(event, AutoRefund.REQUESTED)
-        fields = ["auto_refund_status", "auto_refund_id", "updated_at"]
-        order.auto_refund_status = new
-        order.auto_refund_id = refund_entity.get("id") or order.auto_refund_id
-        if new != AutoRefund.FAILED and order.state == Order.State.REFUNDED:
-            order.amount_refunded_minor = order.amount_minor
-            fields.append("amount_refunded_minor")
-        order.save(update_fields=fields)
-        return order
+        transaction.on_commit(after_commit)
 
 
 def confirm_manual_payment(

@@ -15,8 +15,8 @@ from cohorts import services as cohort_services
 from cohorts.models import SeatHold
 
 from .. import gateway
-from ..models import AutoRefund, Order
-from .confirmation import PaymentMismatch, refund_auto_payment, settle_gateway_payment
+from ..models import Order
+from .confirmation import PaymentMismatch, settle_gateway_payment
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,8 @@ def reconcile_order(*, order_id: int, now=None) -> str:
 
 
 def reconcile_open_orders(*, now=None, older_than_minutes: int | None = None) -> Counter:
-    """Settle every order still open N minutes after creation; retry pending automatic refunds.
+    """Settle every order still open N minutes after creation (refunds of payments that
+    bought nothing are Refund rows, retried by `payments.refunds.tasks.retry_failed_refunds`).
 
     Run by `manage.py reconcile_payments` and the scheduler (payments.tasks.reconcile_payments).
     Returns how many orders ended in each outcome.
@@ -122,9 +123,4 @@ def reconcile_open_orders(*, now=None, older_than_minutes: int | None = None) ->
         "pk", flat=True
     ):
         outcomes[reconcile_order(order_id=order_id, now=now)] += 1
-    for order_id in Order.objects.filter(auto_refund_status=AutoRefund.PENDING).values_list(
-        "pk", flat=True
-    ):
-        order = refund_auto_payment(order_id=order_id)
-        outcomes[f"auto_refund_{order.auto_refund_status}"] += 1
     return outcomes

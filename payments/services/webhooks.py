@@ -17,8 +17,6 @@ from . import webhook_inbox
 from .confirmation import (
     PaymentMismatch,
     confirm_order_payment,
-    is_auto_refund,
-    mark_auto_refund_settled,
     record_gateway_payment,
 )
 
@@ -176,10 +174,6 @@ def _handle(event: str, payload: dict) -> str:
             # A payment we never heard of (its payment.authorized is late, or was lost) that
             # Razorpay refunded by itself: record it so the refund has a payment to belong to.
             record_gateway_payment(payment=payment)
-        if is_auto_refund(refund):
-            # Our own refund of a payment that found no seat: the refunds app never saw it.
-            mark_auto_refund_settled(refund_entity=refund, event=event)
-            return ""
         apply_refund_webhook(event=event, refund_entity=refund, payment_entity=payment)
         return ""
     return ""  # unknown events are stored and acknowledged

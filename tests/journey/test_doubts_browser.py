@@ -211,3 +211,37 @@ def test_a_doubt_voted_up_answered_live_at_minute_42_links_the_recording(browser
     assert learner.errors == [] and classmate.errors == []
     for person in (learner, classmate, instructor):
         person.context.close()
+
+
+def test_the_community_pages_fit_a_phone(browser, live_server, now):
+    """At 360 px nothing scrolls sideways, long unbroken text included."""
+    course = factories.CourseFactory()
+    cohort = factories.PastCohortFactory(course=course, slug="august-2022")
+    session = factories.RecordedSessionFactory(cohort=cohort, title="Designing a chat system")
+    learner = factories.UserFactory(email="asha@example.com", full_name="Asha Rao")
+    factories.EnrollmentFactory(user=learner, cohort=cohort)
+    doubt = services.ask_doubt(
+        session_id=session.pk, user=learner, body="A very long word: " + "x" * 300
+    )
+    services.add_to_doubt(doubt_id=doubt.pk, user=learner, body="`" + "y" * 200 + "`")
+    forum = services.forum_for_cohort(cohort)
+    thread = services.start_thread(
+        forum_id=forum.pk, user=learner, title="Sharding " * 20, body="```\n" + "z" * 300 + "\n```"
+    )
+    person = Person(browser, live_server, learner, "phone", "")
+    person.page.set_viewport_size({"width": 360, "height": 780})
+    for n, path in enumerate(
+        [
+            f"/community/sessions/{session.pk}/doubts/",
+            f"/community/cohorts/{cohort.slug}/forum/",
+            f"/community/threads/{thread.pk}/",
+            "/dashboard/",
+            "/community/",
+        ],
+        start=11,
+    ):
+        person.go(path)
+        width = person.page.evaluate("() => document.documentElement.scrollWidth")
+        person.shot(n, "phone")
+        assert width <= 360, f"{path} is {width}px wide on a 360px screen"
+    person.context.close()

@@ -7,7 +7,10 @@ import pytest
 from django.core import mail
 
 from cohorts.models import Cohort, Enrollment, SeatHold, WaitlistEntry
+from payments.invoicing.models import CreditNote
 from payments.models import Order
+from payments.refunds.models import Refund
+from payments.refunds.services import retry_failed_refunds
 from tests.clock import instant
 
 from .conftest import post_callback, start_checkout
@@ -53,15 +56,20 @@ def test_a_late_payment_that_finds_the_cohort_full_is_refunded_and_waitlisted_fi
 
     order = Order.objects.get(pk=expired_checkout.pk)
     assert order.state == "refunded"
-    assert order.auto_refund_status in ("requested", "processed")
-    assert order.auto_refund_payment_id == paid["razorpay_payment_id"]
+    refund = Refund.objects.get(order=order)  # in the one refund ledger
+    assert (refund.origin, refund.state, refund.amount_minor) == (
+        "unusable",
+        "processed",
+        3_499_900,
+    )
+    assert refund.payment.gateway_payment_id == paid["razorpay_payment_id"]
     assert order.amount_refunded_minor == order.amount_minor
     assert not Enrollment.objects.filter(user=order.user).exists()
     refunds = list(razorpay_sandbox.state()["refunds"].values())
     assert len(refunds) == 1
     assert refunds[0]["payment_id"] == paid["razorpay_payment_id"]
     assert refunds[0]["amount"] == 3_499_900
-    assert refunds[0]["receipt"] == f"auto-{order.pk}"
+    assert refunds[0]["receipt"] == refund.reference
     first = WaitlistEntry.objects.filter(cohort=cohort, state="waiting").first()
     assert first.email == "asha@example.com"
 
@@ -78,18 +86,16 @@ def test_a_late_payment_that_finds_the_cohort_full_is_refunded_and_waitlisted_fi
     with django_capture_on_commit_callbacks(execute=True):
         razorpay_sandbox.post_webhooks(client)
     order.refresh_from_db()
-    assert order.auto_refund_status == "processed"
     assert order.amount_refunded_minor == order.amount_minor
     assert len(razorpay_sandbox.state()["refunds"]) == 1
-    from payments.refunds.models import Refund
+    # Recognised by its receipt, not mistaken for a dashboard refund; nothing was invoiced.
+    assert list(Refund.objects.values_list("origin", "state")) == [("unusable", "processed")]
+    assert not CreditNote.objects.exists()
 
-    assert not Refund.objects.exists()  # not mistaken for a dashboard refund
 
-
-def test_a_late_refund_razorpay_could_not_take_is_retried_by_reconcile(
+def test_a_late_refund_razorpay_could_not_take_is_retried_by_the_refunds_worker(
     razorpay_sandbox, learner_client, cohort, expired_checkout, django_capture_on_commit_callbacks
 ):
-    from payments.services import reconcile_open_orders
     from tests.factories import EnrollmentFactory
 
     EnrollmentFactory.create_batch(2, cohort=cohort)
@@ -100,15 +106,16 @@ def test_a_late_refund_razorpay_could_not_take_is_retried_by_reconcile(
         post_callback(learner_client, paid)
 
     order = Order.objects.get(pk=expired_checkout.pk)
-    assert order.state == "refunded" and order.auto_refund_status == "pending"
+    assert order.state == "refunded"
+    assert Refund.objects.get(order=order).state == "failed"  # to be retried
     assert razorpay_sandbox.state()["refunds"] == {}
 
     razorpay_sandbox.set_faults()
-    reconcile_open_orders()
-    reconcile_open_orders()
+    later = instant() + timedelta(minutes=30)
+    retry_failed_refunds(now=later)
+    retry_failed_refunds(now=later)
 
-    order.refresh_from_db()
-    assert order.auto_refund_status in ("requested", "processed")
+    assert Refund.objects.get(order=order).state == "processed"
     assert len(razorpay_sandbox.state()["refunds"]) == 1
 
 
@@ -120,7 +127,6 @@ def test_a_late_refund_that_timed_out_after_razorpay_made_it_is_not_made_twice(
     settings,
     django_capture_on_commit_callbacks,
 ):
-    from payments.services import reconcile_open_orders
     from tests.factories import EnrollmentFactory
 
     settings.RAZORPAY_TIMEOUT_SECONDS = 0.5
@@ -131,12 +137,12 @@ def test_a_late_refund_that_timed_out_after_razorpay_made_it_is_not_made_twice(
     with django_capture_on_commit_callbacks(execute=True):
         post_callback(learner_client, paid)
 
-    order = Order.objects.get(pk=expired_checkout.pk)
-    assert order.auto_refund_status == "pending"  # we do not know whether it happened
+    refund = Refund.objects.get(order=expired_checkout)
+    assert refund.state == "failed"  # we do not know whether it happened
     razorpay_sandbox.set_faults()
-    reconcile_open_orders()
+    retry_failed_refunds(now=instant() + timedelta(minutes=30))
 
-    order.refresh_from_db()
-    assert order.auto_refund_status in ("requested", "processed")
+    refund.refresh_from_db()
+    assert refund.state == "processed"
     refunds = list(razorpay_sandbox.state()["refunds"].values())
-    assert len(refunds) == 1 and order.auto_refund_id == refunds[0]["id"]
+    assert len(refunds) == 1 and refund.gateway_refund_id == refunds[0]["id"]

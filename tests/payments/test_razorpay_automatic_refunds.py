@@ -171,6 +171,11 @@ def test_a_late_authorisation_after_the_buyer_paid_again_keeps_the_seat(
     assert len(razorpay_sandbox.state()["refunds"]) == 1  # Razorpay's own; we made none
     page = learner_client.get(f"/payments/orders/{order.reference}/").content.decode()
     assert "Payment received." in page
+    # The learner's own refund stays on offer on the dashboard; nothing says "refunded".
+    from payments.refunds.selectors import refund_summary_for_user
+
+    (summary,) = refund_summary_for_user(order.user).values()
+    assert summary.refund is None and summary.can_request
 
 
 def test_an_authorised_payment_we_never_heard_of_is_refunded_by_razorpay_days_later(

@@ -309,11 +309,12 @@ def test_simultaneous_deliveries_of_a_dashboard_refund_make_one_row(
     assert CreditNote.objects.filter(invoice__order=order).count() == 1
 
 
-def test_payments_automatic_refund_of_a_late_payment_is_left_to_payments(
+def test_the_refund_of_a_late_payment_is_one_row_and_counted_once(
     razorpay_sandbox, client, upcoming_cohort, learner, django_capture_on_commit_callbacks
 ):
-    """A payment that arrived after its hold lapsed and the cohort filled is refunded by
-    payments itself (receipt auto-<order>); its webhooks must not be counted a second time."""
+    """A payment that arrived after its hold lapsed and the cohort filled is refunded in full
+    (a Refund row of origin "unusable", our reference as receipt); its webhooks find that row
+    and count nothing a second time, and nothing is credited: nothing was invoiced."""
     import datetime as dt
 
     from cohorts.models import SeatHold
@@ -338,5 +339,10 @@ def test_payments_automatic_refund_of_a_late_payment_is_left_to_payments(
     order.refresh_from_db()
     assert order.state == Order.State.REFUNDED
     assert order.amount_refunded_minor == order.amount_minor
-    assert not Refund.objects.exists()
+    (refund,) = Refund.objects.all()
+    assert (refund.origin, refund.state, refund.amount_minor) == (
+        "unusable",
+        "processed",
+        order.amount_minor,
+    )
     assert not CreditNote.objects.exists()

@@ -78,6 +78,7 @@ def test_finance_lands_on_its_home_after_logging_in(at_now, finance, client):
     assert response.redirect_chain[-1][0] == "/admin/finance/"
     html = response.content.decode()
     assert "GST documents and exports" in html and "Revenue per month" in html
+    assert "GSTR-1 return" in html
     # Finance reads the money lists; the instructor's seats and sales are not its page.
     assert "Seats" not in html and ">Money</a>" in html
 
@@ -123,6 +124,15 @@ def test_each_period_counts_its_documents_and_revenue(at_now, documents, finance
         assert f"/finance/documents.csv?{period.query}".replace("&", "&amp;") in html
         assert f"/finance/documents.zip?{period.query}".replace("&", "&amp;") in html
         assert f"/finance/revenue/?{period.query}".replace("&", "&amp;") in html
+    # GSTR-1 is filed per month: the two months link to gstr1's page, pack and JSON.
+    assert (month.gstr1_query, last_month.gstr1_query, year.gstr1_query) == (
+        "period=2026-03",
+        "period=2026-02",
+        "",
+    )
+    for path in ("/finance/gstr1/", "/finance/gstr1.zip", "/finance/gstr1.json"):
+        assert f'href="{path}?period=2026-02"' in html
+        assert client.get(f"{path}?period=2026-02").status_code == 200
     pdfs = client.get(f"/finance/documents.zip?{month.query}")
     names = zipfile.ZipFile(io.BytesIO(b"".join(pdfs.streaming_content))).namelist()
     assert len(names) == 3

@@ -60,6 +60,20 @@ def _pages(client):
         "cohort-email-preview": client.post(email, {**preview, "preview": "1"}),
         "mark-paid": client.get(f"/admin/payments/order/{wire.pk}/mark-paid/"),
         "booking-agenda": client.get("/admin/mentorship/booking/agenda/"),
+        "booking-list": client.get("/admin/mentorship/booking/"),
+        "slot-list": client.get("/admin/mentorship/slot/"),
+        "slot-repeat-weekly": client.get("/admin/mentorship/slot/repeat-weekly/"),
+        "refund-order": client.get("/admin/refunds/refund/new/"),
+        "refund-list": client.get("/admin/refunds/refund/?needs=approval"),
+        "invoice-list": client.get("/admin/invoicing/invoice/"),
+        "creditnote-list": client.get("/admin/invoicing/creditnote/"),
+        "certificate-list": client.get("/admin/learning/certificate/"),
+        "order-list": client.get("/admin/payments/order/?channel__exact=manual"),
+        "cohortemail-list": client.get("/admin/cohorts/cohortemail/"),
+        "open-admissions": client.post(
+            "/admin/cohorts/cohort/",
+            {"action": "open_admissions", "_selected_action": [cohort.pk]},
+        ),
     }
     client.force_login(User.objects.get(email="finance@masterclass.local"))
     pages["finance-home"] = client.get("/admin/finance/")

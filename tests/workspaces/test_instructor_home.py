@@ -173,6 +173,8 @@ def test_each_figure_counts_the_hand_made_rows(business):
         "Wire / PayPal payments to mark paid": "2",
         "Failed refunds": "1",
         "Webhooks not acted on (an error)": "1",
+        "Learners' questions not answered yet": "0",
+        "Forum posts reported": "0",
     }
     today, tomorrow = home.days
     assert today.date == dt.date(2026, 3, 10) and tomorrow.date == dt.date(2026, 3, 11)

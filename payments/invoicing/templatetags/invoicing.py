@@ -2,6 +2,8 @@
 
 from django import template
 
+from ..models import Invoice
+
 register = template.Library()
 
 
@@ -28,3 +30,9 @@ def money(amount_minor, currency="INR"):
     if amount_minor is None or amount_minor == "":
         return ""
     return format_minor(int(amount_minor), currency)
+
+
+@register.filter
+def current_invoice(order):
+    """`{% with invoice=order|current_invoice %}`: the order's invoice in force, or None."""
+    return Invoice.objects.filter(order_id=order.pk, superseded_at__isnull=True).first()

@@ -19,6 +19,7 @@ from .requesting import (
     decline_refund,
     record_manual_refund,
     refund_from_admin,
+    refund_unusable_payment,
     request_refund,
     retry_refund,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "refund_deadline",
     "refund_eligibility",
     "refund_from_admin",
+    "refund_unusable_payment",
     "refundable_minor",
     "request_refund",
     "reserved_minor",

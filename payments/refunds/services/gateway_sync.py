@@ -275,8 +275,6 @@ def apply_refund_webhook(*, event: str, refund_entity: dict, payment_entity: dic
             log.warning("refund webhook %s for unknown payment %s ignored", gateway_id, payment_id)
             return
         order = Order.objects.select_for_update().get(pk=payment.order_id)
-        if _is_automatic_refund(order, payment, refund_entity):
-            return  # payments' own refund of a late or duplicate payment: it keeps its books
         refund = _match_refund(order, refund_entity)
         if refund is None:
             if status == "failed":
@@ -340,20 +338,6 @@ def _gateway_made_refund(
         ends_enrollment=False,
         note=_GATEWAY_MADE_NOTES[origin],
         created_at=now,
-    )
-
-
-def _is_automatic_refund(order: Order, payment: Payment, refund_entity: dict) -> bool:
-    """Payments refunds a payment that bought nothing (late after the cohort filled, or a
-    second payment of a paid order) by itself, with receipt `auto-<order pk>`."""
-    if refund_entity.get("receipt") == f"auto-{order.pk}":
-        return True
-    if order.auto_refund_id and refund_entity.get("id") == order.auto_refund_id:
-        return True
-    return bool(
-        order.auto_refund_payment_id
-        and payment.gateway_payment_id == order.auto_refund_payment_id
-        and payment.gateway_payment_id != order.paid_with_payment_id
     )
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from cohorts.models import Enrollment
 from payments import gateway
-from payments.models import Order
+from payments.models import Order, Payment
 
 from ..models import Refund
 from ..money import format_money
@@ -157,6 +157,38 @@ def refund_from_admin(
         else:
             _queue_processing(refund)
         return refund
+
+
+def refund_unusable_payment(*, order: Order, payment: Payment, note: str, now=None) -> Refund:
+    """Give back, in full, a captured Razorpay payment that bought nothing: it came after its
+    seat hold expired and the cohort filled, or it paid for a seat another payment had
+    already bought.
+
+    The caller (payments' confirmation) holds the Order lock. One refund per payment: a second
+    call returns the first. It is approved at once, sent by the worker like every Razorpay
+    refund (our reference as the receipt, retried and reconciled the same way), and touches
+    nothing but that payment (see `ledger._mark_extra_payment_refunded`).
+    Side effects on commit: the gateway refund is queued.
+    """
+    now = now or timezone.now()
+    existing = Refund.objects.filter(payment=payment, origin=Refund.Origin.UNUSABLE).first()
+    if existing is not None:
+        return existing
+    refund = Refund.objects.create(
+        order=order,
+        payment=payment,
+        amount_minor=payment.amount_minor,
+        currency=payment.currency,
+        channel=Refund.Channel.RAZORPAY,
+        origin=Refund.Origin.UNUSABLE,
+        ends_enrollment=False,
+        approved_at=now,
+        note=note,
+        created_at=now,
+    )
+    _record(refund, "requested", source="system", detail=payment.gateway_payment_id)
+    _queue_processing(refund)
+    return refund
 
 
 def approve_refund(*, refund_id: int, admin_user, now=None) -> Refund:
