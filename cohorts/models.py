@@ -1,18 +1,24 @@
 """Live cohorts, their seats, and who holds or owns them.
 
 Seats taken = confirmed enrollments + active, unexpired seat holds (checkout holds and
-waitlist offers alike). There is no counter: the rows are the truth.
+waitlist offers alike), counted from the rows under the cohort's lock. Below that rule the
+database keeps a second wall: `Cohort.confirmed_seats`, maintained by a trigger on the
+enrollment table in the same transaction as every change of an enrollment's state, may never
+pass the capacity (a CHECK constraint), whatever a service above decided.
 """
 
 import secrets
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from courses.models import Course, Product
+
+# The CHECK that refuses a confirmed seat beyond capacity; services recognise it by name.
+SEATS_WITHIN_CAPACITY = "cohort_confirmed_seats_within_capacity"
 
 
 def _token() -> str:
@@ -42,6 +48,11 @@ class Cohort(models.Model):
     class_end_time = models.TimeField()
     time_zone = models.CharField(max_length=64, default="Asia/Kolkata")
     capacity = models.PositiveSmallIntegerField(default=75)
+    # Kept by the database (trigger `cohorts_enrollment_confirmed_seats`, see migration 0004),
+    # never written by Python: confirmed enrollments of this cohort.
+    confirmed_seats = models.IntegerField(
+        default=0, editable=False, help_text="Confirmed enrollments, counted by the database."
+    )
     admission_state = models.CharField(
         max_length=10, choices=AdmissionState.choices, default=AdmissionState.DRAFT
     )
@@ -53,16 +64,49 @@ class Cohort(models.Model):
     included_in_passes = models.ManyToManyField(
         Product, blank=True, related_name="included_cohorts"
     )
+    # Where the classes happen (Zoom or any URL). Shown only through
+    # `selectors.can_join`, never printed on a page: learners follow our join redirect.
+    meeting_url = models.URLField(
+        "meeting link",
+        max_length=500,
+        blank=True,
+        help_text="The cohort's class link (Zoom or any URL); a session may override it.",
+    )
 
     class Meta:
         ordering = ["start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(confirmed_seats__gte=0), name="cohort_confirmed_seats_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmed_seats__lte=F("capacity")), name=SEATS_WITHIN_CAPACITY
+            ),
+        ]
 
     def __str__(self):
         return f"{self.name} cohort"
 
+    def save(self, *args, **kwargs):
+        # confirmed_seats belongs to the database's trigger: a full save of an instance read
+        # earlier (the admin's change form, say) must not write back a stale count.
+        if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "confirmed_seats"
+            ]
+        super().save(*args, **kwargs)
+
     @property
     def end_date(self):
         return self.start_date + timedelta(weeks=self.weeks) - timedelta(days=1)
+
+    @property
+    def class_length(self) -> timedelta:
+        start = datetime.combine(date(2000, 1, 1), self.class_start_time)
+        end = datetime.combine(date(2000, 1, 1), self.class_end_time)
+        return max(end - start, timedelta(0))
 
 
 class LiveSession(models.Model):
@@ -73,12 +117,36 @@ class LiveSession(models.Model):
     recording_url = models.URLField(blank=True)
     pre_reads = models.TextField(blank=True, help_text="One link per line.")
     problem_statement_url = models.URLField(blank=True)
+    meeting_url = models.URLField(
+        "meeting link",
+        max_length=500,
+        blank=True,
+        help_text="Only if this class is not at the cohort's meeting link.",
+    )
+    # Raised each time the class moves or is cancelled: calendar apps replace an event
+    # with the same UID only when its SEQUENCE grows.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["starts_at"]
 
     def __str__(self):
         return f"{self.cohort.name}: {self.title}"
+
+    @property
+    def ends_at(self):
+        """Start plus the cohort's class length (class_end_time - class_start_time)."""
+        return self.starts_at + self.cohort.class_length
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def join_url(self) -> str:
+        """The link this class happens at; check `selectors.can_join` before using it."""
+        return self.meeting_url or self.cohort.meeting_url
 
 
 class SeatHold(models.Model):

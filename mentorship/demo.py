@@ -85,7 +85,6 @@ def load(*, now=None):
                     slot_id=first_free.pk,
                     topic="Review my design for a distributed task scheduler: "
                     "leases vs. heartbeats, and what happens when a worker pauses for GC.",
-                    now=now,
                 )
             except services.MentorshipError as error:
                 print(f"mentorship: demo booking skipped: {error}")

@@ -130,9 +130,16 @@ def _pick_entitlement(enrollments: list[Enrollment], *, starts_at: datetime, now
     return fitting[0]
 
 
-def _create_booking(*, user, enrollments, slot_id: int, topic: str, now: datetime) -> Booking:
-    """Book `slot_id` inside the caller's transaction, with the entitlements already locked."""
+def _create_booking(
+    *, user, enrollments, slot_id: int, topic: str, now: datetime | None = None
+) -> Booking:
+    """Book `slot_id` inside the caller's transaction, with the entitlements already locked.
+
+    The notice rule is judged by the clock read once the slot is locked, or by `now` when the
+    caller read it after taking this slot's lock itself (a reschedule).
+    """
     slot = Slot.objects.select_for_update().filter(pk=slot_id).first()
+    now = now or timezone.now()
     if slot is None:
         raise SlotUnavailable("That slot is no longer offered. Please pick another.")
     if slot.starts_at <= now:
@@ -161,22 +168,22 @@ def _create_booking(*, user, enrollments, slot_id: int, topic: str, now: datetim
         ) from exc
 
 
-def book_slot(*, user, slot_id: int, topic: str, now=None) -> Booking:
+def book_slot(*, user, slot_id: int, topic: str) -> Booking:
     """Book one slot for `user`, spending one call of their entitlement.
 
     Rule: the slot starts at least MENTORSHIP_MIN_NOTICE_HOURS from now, nobody holds it, and
     the learner has a confirmed enrollment with a call left that is valid at the slot's time
-    (the one expiring first is spent). Locks: the learner's enrollments, then the slot.
+    (the one expiring first is spent). Locks: the learner's enrollments, then the slot; the
+    clock is read once both are held.
     Side effects (on commit): the invite email with .ics to the learner and the instructor.
     """
-    now = now or timezone.now()
     topic = _clean_topic(topic)
     try:
         with transaction.atomic():
             cap_lock_wait()
             enrollments = _lock_entitlements(user)
             booking = _create_booking(
-                user=user, enrollments=enrollments, slot_id=slot_id, topic=topic, now=now
+                user=user, enrollments=enrollments, slot_id=slot_id, topic=topic
             )
             log.info("mentorship booking %s: %s booked slot %s", booking.pk, user.pk, slot_id)
             transaction.on_commit(lambda: tasks.email_booking_confirmation.enqueue(booking.pk))
@@ -203,17 +210,18 @@ def _locked_own_booking(*, booking_id, user) -> Booking:
     return booking
 
 
-def cancel_booking(*, booking_id: int, user, now=None) -> Booking:
+def cancel_booking(*, booking_id: int, user) -> Booking:
     """Cancel the learner's own booked call and free its slot.
 
     Rule: up to MENTORSHIP_MIN_NOTICE_HOURS before the start the call goes back to the
     entitlement (state `cancelled`); later it is spent (`late_cancelled`); once started it
-    cannot be cancelled. Cancelling twice is harmless. Lock: the booking.
+    cannot be cancelled. Cancelling twice is harmless. Lock: the booking; the notice is judged
+    by the clock read once it is held.
     Side effects (on commit): cancellation emails with a METHOD:CANCEL invite to both sides.
     """
-    now = now or timezone.now()
     with transaction.atomic():
         booking = _locked_own_booking(booking_id=booking_id, user=user)
+        now = timezone.now()
         if booking.state in (Booking.State.CANCELLED, Booking.State.LATE_CANCELLED):
             return booking
         if booking.state != Booking.State.BOOKED:
@@ -234,22 +242,24 @@ def cancel_booking(*, booking_id: int, user, now=None) -> Booking:
 
 
 def reschedule_booking(
-    *, booking_id: int, user, new_slot_id: int, topic: str | None = None, now=None
+    *, booking_id: int, user, new_slot_id: int, topic: str | None = None
 ) -> Booking:
     """Move the learner's booked call to another slot; returns the new booking.
 
     Rule: as a cancellation followed by a booking, in one transaction: in time, the old call
     goes back and the new one spends it; late, the old call is spent and the new one needs a
     call left. If the new slot cannot be had, nothing changes.
-    Locks: the learner's enrollments, the old booking, the new slot.
+    Locks: the learner's enrollments, the old booking, the new slot; then the clock is read,
+    once, for both notice rules.
     Side effects (on commit): a cancel invite for the old time and a new invite, both sides.
     """
-    now = now or timezone.now()
     try:
         with transaction.atomic():
             cap_lock_wait()
             enrollments = _lock_entitlements(user)
             old = _locked_own_booking(booking_id=booking_id, user=user)
+            Slot.objects.select_for_update().filter(pk=new_slot_id).first()
+            now = timezone.now()
             if old.state != Booking.State.BOOKED:
                 raise BookingNotChangeable(
                     f"This call cannot be moved: it is {old.get_state_display().lower()}."

@@ -15,6 +15,41 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _seat_cap_holds(request):
+    """After every test that used the database: no cohort has more confirmed seats than its
+    capacity, and each cohort's `confirmed_seats` counter equals its confirmed rows. One
+    query; tests without a database skip it."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction", False)
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+    elif marker is not None or "db" in request.fixturenames:
+        request.getfixturevalue("db")
+    else:
+        yield
+        return
+    yield
+    from django.db import DatabaseError, connection
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT c.id, c.capacity, c.confirmed_seats, count(e.id) "
+                "FROM cohorts_cohort c LEFT JOIN cohorts_enrollment e "
+                "ON e.cohort_id = c.id AND e.state = 'confirmed' "
+                "GROUP BY c.id HAVING count(e.id) > c.capacity OR count(e.id) <> c.confirmed_seats"
+            )
+            wrong = cursor.fetchall()
+    except DatabaseError:  # the test left its transaction unusable; nothing to read
+        return
+    assert not wrong, "seat cap broken (cohort id, capacity, counter, confirmed rows): " + repr(
+        wrong
+    )
+
+
 @pytest.fixture
 def learner(db):
     from tests.factories import UserFactory

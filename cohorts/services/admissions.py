@@ -14,18 +14,19 @@ from .waitlist import _enqueue, offer_free_seats_locked
 log = logging.getLogger(__name__)
 
 
-def open_admissions(*, cohort_id: int, early_access_hours: int = 0, now=None) -> Cohort:
+def open_admissions(*, cohort_id: int, early_access_hours: int = 0) -> Cohort:
     """Open a cohort for sale and email everyone waiting for it.
 
     With `early_access_hours` > 0, for that long only emails on the waitlist may buy
     (`hold_seat` raises EarlyAccessOnly for others). Waiting entries become NOTIFIED: they no
     longer reserve seats against the public but keep early access and their place should the
     cohort fill. Lock: the cohort row. Opening an open cohort changes nothing and emails no one.
-    Side effect: one "admissions are open" email per notified entry.
+    Side effect: one "admissions are open" email per notified entry. The opening instant
+    (and so the end of early access) is read once the lock is held.
     """
-    now = now or timezone.now()
     with transaction.atomic():
         with locked_cohort(cohort_id) as cohort:
+            now = timezone.now()
             if cohort.admission_state == Cohort.AdmissionState.OPEN:
                 return cohort
             cohort.admission_state = Cohort.AdmissionState.OPEN
@@ -55,14 +56,14 @@ def open_admissions(*, cohort_id: int, early_access_hours: int = 0, now=None) ->
             return cohort
 
 
-def close_admissions(*, cohort_id: int, now=None) -> Cohort:
+def close_admissions(*, cohort_id: int) -> Cohort:
     """Stop selling seats in a cohort. Checkout holds already taken may still be paid for;
     live waitlist offers are withdrawn and their people go back to waiting in their place.
     Lock: the cohort row. Idempotent.
     """
-    now = now or timezone.now()
     with transaction.atomic():
         with locked_cohort(cohort_id) as cohort:
+            now = timezone.now()
             if cohort.admission_state == Cohort.AdmissionState.CLOSED:
                 return cohort
             cohort.admission_state = Cohort.AdmissionState.CLOSED
@@ -80,12 +81,11 @@ def close_admissions(*, cohort_id: int, now=None) -> Cohort:
             return cohort
 
 
-def notify_waitlist(*, cohort_id: int, now=None) -> int:
+def notify_waitlist(*, cohort_id: int) -> int:
     """The instructor's "notify waitlist" button: offer every free seat of an open cohort to
     the people waiting (as `offer_free_seats`). Returns the number of offers sent.
     Lock: the cohort row.
     """
-    now = now or timezone.now()
     with transaction.atomic():
         with locked_cohort(cohort_id) as cohort:
-            return len(offer_free_seats_locked(cohort, now=now))
+            return len(offer_free_seats_locked(cohort, now=timezone.now()))

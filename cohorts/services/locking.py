@@ -2,9 +2,9 @@
 
 from contextlib import contextmanager
 
-from django.db import OperationalError
+from django.db import IntegrityError, OperationalError
 
-from cohorts.models import Cohort
+from cohorts.models import SEATS_WITHIN_CAPACITY, Cohort
 from masterclass.db import cap_lock_wait, restore_lock_wait
 
 from .errors import BUSY_MESSAGE, SeatsBusy
@@ -30,3 +30,9 @@ def locked_cohort(cohort_id: int):
     # confirming an order, say) keeps its own lock waits after ours.
     restore_lock_wait(previous)
     yield cohort
+
+
+def is_over_capacity(exc: IntegrityError) -> bool:
+    """Was this the database refusing a confirmed seat beyond the cohort's capacity?"""
+    name = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
+    return name == SEATS_WITHIN_CAPACITY or SEATS_WITHIN_CAPACITY in str(exc)

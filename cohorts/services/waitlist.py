@@ -30,7 +30,7 @@ def _enqueue(task_name: str, **kwargs) -> None:
     transaction.on_commit(lambda: getattr(tasks, task_name).enqueue(**kwargs))
 
 
-def join_waitlist(*, cohort: Cohort, email: str, user=None, now=None) -> WaitlistEntry:
+def join_waitlist(*, cohort: Cohort, email: str, user=None) -> WaitlistEntry:
     """Put `email` on `cohort`'s waitlist once; a second join raises AlreadyOnWaitlist.
 
     Someone who left, or let an offer expire, joins again at the back of the line; someone who
@@ -40,29 +40,30 @@ def join_waitlist(*, cohort: Cohort, email: str, user=None, now=None) -> Waitlis
     Lock: the cohort row when it is open with a seat free (else none), then the entry (the unique
     (cohort, email) constraint settles racing joins).
     Side effect: a confirmation email with their position and the leave link (and offer emails).
+    The join time is read after the entry's lock (and the cohort's, when taken).
     """
-    now = now or timezone.now()
     email = email.strip().lower()
     with transaction.atomic():
-        if (
-            cohort.admission_state != Cohort.AdmissionState.OPEN
-            or seat_count(cohort, now=now).free <= 0
-        ):
+        if cohort.admission_state != Cohort.AdmissionState.OPEN or seat_count(cohort).free <= 0:
             # Nothing to offer: no cohort lock, so a crowd joining a full cohort during a
             # flash sale never queues behind the buyers. A seat freed meanwhile is offered by
             # whatever frees it, or by the periodic offer job.
-            return _join(cohort, email=email, user=user, now=now)
+            return _join(cohort, email=email, user=user)
         # In an open cohort a free seat goes to the line at once (SeatsBusy if contended), so
         # a joiner never waits behind a seat that is free but offered to nobody.
         with locked_cohort(cohort.pk) as locked:
+            now = timezone.now()
             entry = _join(locked, email=email, user=user, now=now)
             offer_free_seats_locked(locked, now=now)
             entry.refresh_from_db()
             return entry
 
 
-def _join(cohort: Cohort, *, email: str, user, now) -> WaitlistEntry:
+def _join(cohort: Cohort, *, email: str, user, now=None) -> WaitlistEntry:
+    """Join under the entry's lock; `now` is the clock the caller read under the cohort's
+    lock, or none (then it is read here, after the entry's)."""
     entry = WaitlistEntry.objects.select_for_update().filter(cohort=cohort, email=email).first()
+    now = now or timezone.now()
     if entry is None:
         try:
             with transaction.atomic():
@@ -89,16 +90,16 @@ def _join(cohort: Cohort, *, email: str, user, now) -> WaitlistEntry:
     return entry
 
 
-def leave_waitlist(*, token: str, now=None) -> WaitlistEntry:
+def leave_waitlist(*, token: str) -> WaitlistEntry:
     """Take an entry off the waitlist (by its secret link). A live offer is released too.
 
     Lock: the cohort row (an offer's seat moves), then the entry. Idempotent.
     """
-    now = now or timezone.now()
     with transaction.atomic():
         cohort_id = WaitlistEntry.objects.values_list("cohort_id", flat=True).get(token=token)
         with locked_cohort(cohort_id) as cohort:
             entry = WaitlistEntry.objects.select_for_update().get(token=token)
+            now = timezone.now()
             if entry.state in (WaitlistEntry.State.LEFT, WaitlistEntry.State.ENROLLED):
                 return entry
             had_offer = entry.state == WaitlistEntry.State.OFFERED
@@ -116,20 +117,20 @@ def leave_waitlist(*, token: str, now=None) -> WaitlistEntry:
             return entry
 
 
-def place_at_head_of_waitlist(*, cohort: Cohort, email: str, user=None, now=None) -> WaitlistEntry:
+def place_at_head_of_waitlist(*, cohort: Cohort, email: str, user=None) -> WaitlistEntry:
     """Put a late payer who found no seat at the head of the line (payments calls this after
     refunding them). Ahead of everyone who joined normally; behind earlier late payers.
 
     Lock: the cohort row. Idempotent: a second call leaves them where they are.
     Side effect: an email telling them they are first in line.
     """
-    now = now or timezone.now()
     email = email.strip().lower()
     with transaction.atomic():
         with locked_cohort(cohort.pk) as cohort:
             entry = (
                 WaitlistEntry.objects.select_for_update().filter(cohort=cohort, email=email).first()
             )
+            now = timezone.now()
             if entry is None:
                 entry = WaitlistEntry.objects.create(
                     cohort=cohort,
@@ -158,21 +159,21 @@ def place_at_head_of_waitlist(*, cohort: Cohort, email: str, user=None, now=None
             return entry
 
 
-def offer_free_seats(*, cohort_id: int, now=None) -> list[SeatHold]:
+def offer_free_seats(*, cohort_id: int) -> list[SeatHold]:
     """Offer every seat that is free to the next people waiting, one offer hold each.
 
     Only while admissions are open. Each offer holds a seat for WAITLIST_OFFER_HOURS.
     Lock: the cohort row. Returns the offers made (empty when nobody waits or nothing is free).
     Side effect: an offer email per offer.
     """
-    now = now or timezone.now()
     with transaction.atomic():
         with locked_cohort(cohort_id) as cohort:
-            return offer_free_seats_locked(cohort, now=now)
+            return offer_free_seats_locked(cohort, now=timezone.now())
 
 
 def offer_free_seats_locked(cohort: Cohort, *, now) -> list[SeatHold]:
-    """`offer_free_seats` for a caller that already holds the cohort's lock."""
+    """`offer_free_seats` for a caller that already holds the cohort's lock, with the clock
+    it read under that lock."""
     if cohort.admission_state != Cohort.AdmissionState.OPEN:
         return []
     free = seat_count(cohort, now=now).free
@@ -203,21 +204,22 @@ def offer_free_seats_locked(cohort: Cohort, *, now) -> list[SeatHold]:
     return offers
 
 
-def claim_offer(*, token: str, user, now=None) -> SeatHold:
+def claim_offer(*, token: str, user) -> SeatHold:
     """The learner behind an offer link takes it: the offer hold becomes theirs to pay for.
 
     The link's token is the proof (it went to the waitlisted email), so whoever is logged in
     when they follow it gets the offer. Raises OfferUnavailable when it lapsed, was used or
     was passed on; SeatsBusy when the cohort's lock is contended.
-    Lock: the cohort row, then the hold. Idempotent for the same user.
+    Lock: the cohort row, then the hold; the offer's expiry is judged by the clock read then.
+    Idempotent for the same user.
     """
-    now = now or timezone.now()
     with transaction.atomic():
         hold = SeatHold.objects.filter(token=token, kind=SeatHold.Kind.WAITLIST_OFFER).first()
         if hold is None:
             raise OfferUnavailable("This offer link is not valid.")
         with locked_cohort(hold.cohort_id):
             hold = SeatHold.objects.select_for_update().get(pk=hold.pk)
+            now = timezone.now()
             if hold.state == SeatHold.State.CONVERTED:
                 raise OfferUnavailable("This offer has already been used to enroll.")
             if not hold.is_live(now):

@@ -38,7 +38,6 @@ def load(*, now=None):
             enrollment_id=meera_order.enrollment_id,
             user=meera_order.user,
             reason="My company moved me to a project with weekend on-call.",
-            now=now,
         )
     if kabir_order is not None and not kabir_order.refunds.exists():
         services.refund_from_admin(

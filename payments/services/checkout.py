@@ -64,7 +64,6 @@ def start_checkout(
     currency: str,
     manual: bool = False,
     cohort=None,
-    now=None,
 ) -> Order:
     """Hold a seat (live cohorts) and create the Order the learner is about to pay.
 
@@ -76,7 +75,6 @@ def start_checkout(
     MANUAL_PAYMENT_HOLD_HOURS and the learner is emailed the bank and PayPal details.
     A second submit for the same hold returns the open order already made for it.
     """
-    now = now or timezone.now()
     if currency not in Currency.values:
         raise CheckoutError("Please choose INR or USD.")
     if not product.is_active:
@@ -99,7 +97,7 @@ def start_checkout(
                 cohort=next_cohort_for_waitlist(product),
             )
         try:
-            hold = cohort_services.hold_seat(cohort=cohort, user=user, now=now)
+            hold = cohort_services.hold_seat(cohort=cohort, user=user)
         except cohort_services.SeatsBusy as exc:
             raise CheckoutBusy(str(exc)) from exc
         except cohort_services.SeatError as exc:
@@ -117,6 +115,7 @@ def start_checkout(
         return reused
 
     with transaction.atomic():
+        now = timezone.now()  # after the seat hold, which may have waited for the cohort
         order = Order.objects.create(
             user=user,
             product=product,
@@ -198,7 +197,7 @@ def _update_billing(order: Order, billing: dict) -> None:
     order.refresh_from_db()
 
 
-def fail_order(*, order_id: int, reason: str, now=None) -> Order:
+def fail_order(*, order_id: int, reason: str) -> Order:
     """Mark an order that never reached Razorpay failed and give its seat back."""
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
@@ -209,7 +208,7 @@ def fail_order(*, order_id: int, reason: str, now=None) -> Order:
         order.save(update_fields=["state", "failure_reason", "updated_at"])
         hold_id = order.hold_id
     if hold_id and not Order.objects.filter(hold_id=hold_id, state__in=Order.OPEN_STATES).exists():
-        cohort_services.release_hold(hold_id=hold_id, now=now)
+        cohort_services.release_hold(hold_id=hold_id)
     return order
 
 

@@ -145,7 +145,7 @@ def record_gateway_payment(*, payment: dict) -> Payment | None:
         return row
 
 
-def settle_gateway_payment(*, payment: dict, source: str, now=None) -> Order | None:
+def settle_gateway_payment(*, payment: dict, source: str) -> Order | None:
     """Do the right thing with a payment entity the gateway told us about.
 
     Captured: confirm the order. Authorized: capture it (no lock held) and confirm.
@@ -178,25 +178,26 @@ def settle_gateway_payment(*, payment: dict, source: str, now=None) -> Order | N
             payment = {**payment, "emi": emi} if emi else gateway.fetch_payment(payment["id"])
         status = payment.get("status")
     if status == Payment.Status.CAPTURED:
-        return confirm_order_payment(order_id=order.pk, payment=payment, source=source, now=now)
+        return confirm_order_payment(order_id=order.pk, payment=payment, source=source)
     record_gateway_payment(payment=payment)
     order.refresh_from_db()
     return order
 
 
-def confirm_order_payment(*, order_id: int, payment: dict, source: str, now=None) -> Order:
+def confirm_order_payment(*, order_id: int, payment: dict, source: str) -> Order:
     """Confirm a captured Razorpay payment for our order: seat, paid state, invoice, email.
 
     Rule: the payment must be captured, for this order's Razorpay order id, amount and
     currency (PaymentMismatch otherwise, with nothing changed).
-    Lock: the Order row (then cohorts locks the cohort). Idempotent: a payment that already
-    paid the order returns it unchanged. A payment that arrives when its seat is gone (hold
-    expired and the cohort filled) or that pays for a seat another payment already bought is
-    refunded in full (after commit, through the gateway) and the learner is put at the head
-    of the waitlist (late payment) and emailed.
+    Lock: the Order row (then cohorts locks the cohort); the clock is read only once those
+    locks are held (cohorts judges the hold, `paid_at` is stamped after). Idempotent: a
+    payment that already paid the order returns it unchanged. A payment that arrives when its
+    seat is gone (hold expired and the cohort filled, or the database refusing a seat over
+    capacity) or that pays for a seat another payment already bought is refunded in full
+    (after commit, through the gateway) and the learner is put at the head of the waitlist
+    (late payment) and emailed.
     Side effects on commit: the "payment received" email with the invoice attached.
     """
-    now = now or timezone.now()
     if payment.get("status") != Payment.Status.CAPTURED:
         raise PaymentMismatch(f"Payment {payment.get('id')} is {payment.get('status')}.")
     with transaction.atomic():
@@ -209,9 +210,7 @@ def confirm_order_payment(*, order_id: int, payment: dict, source: str, now=None
             # Paid by another payment, or refunded: this money has nothing to buy.
             _give_payment_back(order, row, reason="duplicate")
             return order
-        _confirm_locked(
-            order, now=now, source=f"{source}:{row.gateway_payment_id}", payment_row=row
-        )
+        _confirm_locked(order, source=f"{source}:{row.gateway_payment_id}", payment_row=row)
         return order
 
 
@@ -219,9 +218,10 @@ def _being_given_back(payment: Payment) -> bool:
     return Refund.objects.filter(payment=payment, origin=Refund.Origin.UNUSABLE).exists()
 
 
-def _confirm_locked(order: Order, *, now, source: str, payment_row: Payment | None = None):
+def _confirm_locked(order: Order, *, source: str, payment_row: Payment | None = None):
     """Confirm the seat and mark a locked order paid, or schedule a refund if no seat is left."""
-    enrollment, no_seat = _confirm_seat(order, now=now)
+    enrollment, no_seat = _confirm_seat(order)
+    now = timezone.now()  # every lock is held by now: the cohort's too
     latest = payment_row
     if no_seat:
         if order.channel == Order.Channel.MANUAL:
@@ -271,19 +271,15 @@ def _confirm_locked(order: Order, *, now, source: str, payment_row: Payment | No
     transaction.on_commit(after_commit)
 
 
-def _confirm_seat(order: Order, *, now) -> tuple[Enrollment | None, bool]:
+def _confirm_seat(order: Order) -> tuple[Enrollment | None, bool]:
     """(enrollment, no_seat): cohorts confirms the held seat, or says it is gone."""
     if order.cohort_id is None:
-        confirmation = cohort_services.enroll_in_pass(
-            user=order.user, product=order.product, now=now
-        )
+        confirmation = cohort_services.enroll_in_pass(user=order.user, product=order.product)
         return confirmation.enrollment, False
     if order.hold_id is None:
         return None, True
     try:
-        confirmation = cohort_services.confirm_seat(
-            hold_id=order.hold_id, product=order.product, now=now
-        )
+        confirmation = cohort_services.confirm_seat(hold_id=order.hold_id, product=order.product)
     except cohort_services.SeatUnavailable:
         return None, True
     return confirmation.enrollment, False
@@ -341,14 +337,14 @@ def _give_payment_back(order: Order, payment: Payment | None, *, reason: str) ->
 
 
 def confirm_manual_payment(
-    *, order_id: int, reference: str, amount_received_minor: int, confirmed_by, now=None
+    *, order_id: int, reference: str, amount_received_minor: int, confirmed_by
 ) -> Order:
     """The instructor confirms a wire/PayPal payment: enrolls exactly as a gateway payment does.
 
     Lock: the Order. Idempotent: an order already paid is returned unchanged. Raises
     ManualPaymentError (nothing changed) when the order is not a manual one or no seat is left.
+    Whether the hold is still live is judged by cohorts once the order and cohort are locked.
     """
-    now = now or timezone.now()
     reference = (reference or "").strip()
     if not reference:
         raise ManualPaymentError("Enter the bank or PayPal reference of the payment.")
@@ -373,7 +369,7 @@ def confirm_manual_payment(
                 "updated_at",
             ]
         )
-        _confirm_locked(order, now=now, source=f"manual:{reference}")
+        _confirm_locked(order, source=f"manual:{reference}")
         return order
 
 

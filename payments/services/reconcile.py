@@ -25,16 +25,18 @@ LATE_PAYMENT_LOOKBACK = timedelta(days=1)
 EXPIRED_RECHECK_EVERY = timedelta(hours=1)
 
 
-def expire_order(*, order_id: int, now=None) -> Order:
+def expire_order(*, order_id: int) -> Order:
     """An order nobody paid in time: mark it expired and give its seat back.
 
-    Lock: the Order (then the hold). A payment that still arrives later is confirmed if a
-    seat is free, else refunded (see confirm_order_payment).
+    Lock: the Order (then the hold); whether its time ran out is judged again by the clock
+    read under that lock. A payment that still arrives later is confirmed if a seat is free,
+    else refunded (see confirm_order_payment).
     """
-    now = now or timezone.now()
     with transaction.atomic():
-        order = Order.objects.select_for_update().get(pk=order_id)
-        if not order.is_open:
+        order = (
+            Order.objects.select_for_update(of=("self",)).select_related("hold").get(pk=order_id)
+        )
+        if not order.is_open or not _hold_lapsed(order, timezone.now()):
             return order
         order.state = Order.State.EXPIRED
         order.save(update_fields=["state", "updated_at"])
@@ -44,7 +46,7 @@ def expire_order(*, order_id: int, now=None) -> Order:
                 hold_id=order.hold_id, state__in=Order.OPEN_STATES
             ).exists()
         ):
-            cohort_services.release_hold(hold_id=order.hold_id, now=now)
+            cohort_services.release_hold(hold_id=order.hold_id)
         log.info("order %s expired", order.reference)
         return order
 
@@ -62,13 +64,17 @@ def _hold_lapsed(order: Order, now) -> bool:
     return hold.state != SeatHold.State.ACTIVE or hold.expires_at <= now
 
 
-def reconcile_order(*, order_id: int, now=None) -> str:
-    """Ask Razorpay about one order and settle it: "paid", "open", "expired" or "unreachable"."""
-    now = now or timezone.now()
+def reconcile_order(*, order_id: int) -> str:
+    """Ask Razorpay about one order and settle it: "paid", "open", "expired" or "unreachable".
+
+    Razorpay can take seconds to answer, so the clock is read again after its answers (and
+    the confirmation reads its own under its locks): nothing is judged at an instant from
+    before a network call.
+    """
     order = Order.objects.select_related("hold").get(pk=order_id)
     if order.channel == Order.Channel.MANUAL:
-        if order.state == Order.State.AWAITING_MANUAL and _hold_lapsed(order, now):
-            expire_order(order_id=order.pk, now=now)
+        if order.state == Order.State.AWAITING_MANUAL and _hold_lapsed(order, timezone.now()):
+            expire_order(order_id=order.pk)
             return "expired"
         return order.state
     if not order.razorpay_order_id:
@@ -85,27 +91,30 @@ def reconcile_order(*, order_id: int, now=None) -> str:
             if payment.get("method") == "emi" and not payment.get("emi"):
                 # The order's payment list does not expand EMI plans; the payment itself does.
                 payment = gateway.fetch_payment(payment["id"])
-            settle_gateway_payment(payment=payment, source="reconcile", now=now)
+            settle_gateway_payment(payment=payment, source="reconcile")
         except (PaymentMismatch, gateway.GatewayError) as exc:
             log.error("reconcile: order %s payment %s: %s", order.reference, payment.get("id"), exc)
+    now = timezone.now()
     Order.objects.filter(pk=order.pk).update(last_checked_at=now)
-    order.refresh_from_db()
+    order = Order.objects.select_related("hold").get(pk=order_id)
     if order.is_paid:
         return "paid"
     if order.is_open and _hold_lapsed(order, now):
-        expire_order(order_id=order.pk, now=now)
+        expire_order(order_id=order.pk)
         return "expired"
     return order.state
 
 
-def reconcile_open_orders(*, now=None, older_than_minutes: int | None = None) -> Counter:
+def reconcile_open_orders(*, older_than_minutes: int | None = None) -> Counter:
     """Settle every order still open N minutes after creation (refunds of payments that
     bought nothing are Refund rows, retried by `payments.refunds.tasks.retry_failed_refunds`).
 
     Run by `manage.py reconcile_payments` and the scheduler (payments.tasks.reconcile_payments).
+    The clock read here only picks the orders to look at; each order is judged by readings
+    taken while it is settled (a run that waits on Razorpay for each order takes minutes).
     Returns how many orders ended in each outcome.
     """
-    now = now or timezone.now()
+    now = timezone.now()
     minutes = (
         settings.PAYMENTS_RECONCILE_AFTER_MINUTES
         if older_than_minutes is None
@@ -122,5 +131,5 @@ def reconcile_open_orders(*, now=None, older_than_minutes: int | None = None) ->
     for order_id in Order.objects.filter(open_orders | recently_expired).values_list(
         "pk", flat=True
     ):
-        outcomes[reconcile_order(order_id=order_id, now=now)] += 1
+        outcomes[reconcile_order(order_id=order_id)] += 1
     return outcomes

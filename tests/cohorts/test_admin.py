@@ -286,3 +286,19 @@ def test_enrollments_and_holds_cannot_be_deleted_from_the_admin(staff_client, sm
     assert Enrollment.objects.filter(pk=enrollment.pk, state="confirmed").exists()
     hold.refresh_from_db()
     assert hold.state == "active"
+
+
+def test_the_capacity_cannot_be_set_below_the_seats_already_confirmed(staff_client, small_cohort):
+    fill(small_cohort, 2)
+    url = reverse("admin:cohorts_cohort_change", args=[small_cohort.pk])
+
+    refused = staff_client.post(url, _change_form_data(small_cohort, capacity=1))
+
+    assert refused.status_code == 200  # the form re-renders with the reason
+    assert "2 seats are already confirmed in this cohort" in refused.content.decode()
+    small_cohort.refresh_from_db()
+    assert small_cohort.capacity == 3
+    saved = staff_client.post(url, _change_form_data(small_cohort, capacity=2))
+    assert saved.status_code == 302
+    small_cohort.refresh_from_db()
+    assert (small_cohort.capacity, small_cohort.confirmed_seats) == (2, 2)

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.management import call_command
 
 from cohorts import tasks
@@ -36,11 +37,14 @@ def test_holds_lapse_after_the_configured_minutes(small_cohort, buyer, settings)
     settings.SEAT_HOLD_MINUTES = 10
     fill(small_cohort, 2)
     start = instant()
-    hold_seat(cohort=small_cohort, user=buyer, now=start)
+    with time_machine.travel(start, tick=False):
+        hold_seat(cohort=small_cohort, user=buyer)
     other = UserFactory()
     with pytest.raises(CohortFull):
-        hold_seat(cohort=small_cohort, user=other, now=start + dt.timedelta(minutes=9))
-    later = hold_seat(cohort=small_cohort, user=other, now=start + dt.timedelta(minutes=10))
+        with time_machine.travel(start + dt.timedelta(minutes=9), tick=False):
+            hold_seat(cohort=small_cohort, user=other)
+    with time_machine.travel(start + dt.timedelta(minutes=10), tick=False):
+        later = hold_seat(cohort=small_cohort, user=other)
     assert later.user == other
 
 

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core import mail
 
 from cohorts.models import Enrollment, SeatHold, WaitlistEntry
@@ -24,7 +25,8 @@ pytestmark = pytest.mark.django_db
 def lapsed_hold(small_cohort, buyer, settings):
     """buyer held a seat 20 minutes ago with 15-minute holds: it lapsed before they paid."""
     settings.SEAT_HOLD_MINUTES = 15
-    return hold_seat(cohort=small_cohort, user=buyer, now=instant() - dt.timedelta(minutes=20))
+    with time_machine.travel(instant() - dt.timedelta(minutes=20), tick=False):
+        return hold_seat(cohort=small_cohort, user=buyer)
 
 
 def test_a_late_payment_is_confirmed_when_a_seat_is_still_free(small_cohort, lapsed_hold):

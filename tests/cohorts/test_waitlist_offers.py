@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
 
@@ -77,8 +78,10 @@ def test_an_unused_offer_expires_and_passes_to_the_next_person(
     offer = offer_of(first)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert release_expired_holds(now=offer.expires_at - dt.timedelta(seconds=1)) == 0
-        assert release_expired_holds(now=offer.expires_at) == 1
+        with time_machine.travel(offer.expires_at - dt.timedelta(seconds=1), tick=False):
+            assert release_expired_holds() == 0
+        with time_machine.travel(offer.expires_at, tick=False):
+            assert release_expired_holds() == 1
     first.refresh_from_db()
     second.refresh_from_db()
     offer.refresh_from_db()

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
 
@@ -20,7 +21,8 @@ def calls_left(user) -> int:
 @pytest.fixture
 def booked(learner, seat, now):
     slot = SlotFactory(starts_at=now + dt.timedelta(days=3))
-    return services.book_slot(user=learner, slot_id=slot.pk, topic="Design a feed", now=now)
+    with time_machine.travel(now, tick=False):
+        return services.book_slot(user=learner, slot_id=slot.pk, topic="Design a feed")
 
 
 def test_cancel_in_time_returns_the_call_and_frees_the_slot(
@@ -48,9 +50,8 @@ def test_cancelling_twice_is_harmless(learner, booked):
 
 def test_reschedule_in_time_keeps_one_call_spent(learner, booked, now):
     target = SlotFactory(starts_at=now + dt.timedelta(days=5))
-    new = services.reschedule_booking(
-        booking_id=booked.pk, user=learner, new_slot_id=target.pk, now=now
-    )
+    with time_machine.travel(now, tick=False):
+        new = services.reschedule_booking(booking_id=booked.pk, user=learner, new_slot_id=target.pk)
     booked.refresh_from_db()
     assert booked.state == Booking.State.RESCHEDULED
     assert booked.rescheduled_to == new
@@ -62,7 +63,8 @@ def test_reschedule_in_time_keeps_one_call_spent(learner, booked, now):
 def test_late_reschedule_spends_the_old_call_and_the_new_one(learner, booked, now):
     target = SlotFactory(starts_at=booked.slot.starts_at + dt.timedelta(days=2))
     late = booked.slot.starts_at - dt.timedelta(hours=3)
-    services.reschedule_booking(booking_id=booked.pk, user=learner, new_slot_id=target.pk, now=late)
+    with time_machine.travel(late, tick=False):
+        services.reschedule_booking(booking_id=booked.pk, user=learner, new_slot_id=target.pk)
     booked.refresh_from_db()
     assert booked.state == Booking.State.LATE_CANCELLED
     assert calls_left(learner) == 1
@@ -70,15 +72,12 @@ def test_late_reschedule_spends_the_old_call_and_the_new_one(learner, booked, no
 
 def test_late_reschedule_without_a_call_left_changes_nothing(learner, seat, now):
     slots = [SlotFactory(starts_at=now + dt.timedelta(days=3, hours=i)) for i in range(4)]
-    bookings = [
-        services.book_slot(user=learner, slot_id=s.pk, topic="t", now=now) for s in slots[:3]
-    ]
+    with time_machine.travel(now, tick=False):
+        bookings = [services.book_slot(user=learner, slot_id=s.pk, topic="t") for s in slots[:3]]
     late = slots[0].starts_at - dt.timedelta(hours=1)
     target = SlotFactory(starts_at=now + dt.timedelta(days=9))
-    with pytest.raises(services.NoEntitlement):
-        services.reschedule_booking(
-            booking_id=bookings[0].pk, user=learner, new_slot_id=target.pk, now=late
-        )
+    with pytest.raises(services.NoEntitlement), time_machine.travel(late, tick=False):
+        services.reschedule_booking(booking_id=bookings[0].pk, user=learner, new_slot_id=target.pk)
     bookings[0].refresh_from_db()
     assert bookings[0].state == Booking.State.BOOKED
     assert not target.bookings.exists()
@@ -119,12 +118,14 @@ def test_reschedule_through_the_pages_sends_new_invites(
 
 def test_with_every_call_booked_an_in_time_move_still_works(learner, seat, now):
     slots = [SlotFactory(starts_at=now + dt.timedelta(days=3, hours=i)) for i in range(3)]
-    bookings = [services.book_slot(user=learner, slot_id=s.pk, topic="t", now=now) for s in slots]
+    with time_machine.travel(now, tick=False):
+        bookings = [services.book_slot(user=learner, slot_id=s.pk, topic="t") for s in slots]
     assert calls_left(learner) == 0
     target = SlotFactory(starts_at=now + dt.timedelta(days=8))
-    new = services.reschedule_booking(
-        booking_id=bookings[1].pk, user=learner, new_slot_id=target.pk, now=now
-    )
+    with time_machine.travel(now, tick=False):
+        new = services.reschedule_booking(
+            booking_id=bookings[1].pk, user=learner, new_slot_id=target.pk
+        )
     assert new.slot == target
     assert calls_left(learner) == 0
     assert Booking.objects.filter(user=learner, state=Booking.State.BOOKED).count() == 3

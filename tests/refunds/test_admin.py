@@ -1,6 +1,7 @@
 """The instructor's refund desk in the admin."""
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from payments.models import Order
@@ -19,7 +20,8 @@ def admin_client(client, admin_user):
 def test_list_shows_refunds_with_their_states(admin_client, wire_paid, learner, settings):
     settings.REFUNDS_REQUIRE_APPROVAL = True
     enrollment, order = wire_paid
-    request_refund(enrollment_id=enrollment.pk, user=learner, now=ist(2022, 10, 3))
+    with time_machine.travel(ist(2022, 10, 3), tick=False):
+        request_refund(enrollment_id=enrollment.pk, user=learner)
     page = admin_client.get(reverse("admin:refunds_refund_changelist"))
     html = page.content.decode()
     assert page.status_code == 200
@@ -35,7 +37,8 @@ def test_list_shows_refunds_with_their_states(admin_client, wire_paid, learner, 
 def test_approve_action(admin_client, wire_paid, learner, settings, admin_user):
     settings.REFUNDS_REQUIRE_APPROVAL = True
     enrollment, _ = wire_paid
-    refund = request_refund(enrollment_id=enrollment.pk, user=learner, now=ist(2022, 10, 3))
+    with time_machine.travel(ist(2022, 10, 3), tick=False):
+        refund = request_refund(enrollment_id=enrollment.pk, user=learner)
     response = admin_client.post(
         reverse("admin:refunds_refund_changelist"),
         {"action": "approve_selected", "_selected_action": [refund.pk]},
@@ -83,7 +86,8 @@ def test_refund_form_refuses_too_much(admin_client, wire_paid):
 
 def test_record_manual_bank_reference(admin_client, wire_paid, learner):
     enrollment, order = wire_paid
-    refund = request_refund(enrollment_id=enrollment.pk, user=learner, now=ist(2022, 10, 3))
+    with time_machine.travel(ist(2022, 10, 3), tick=False):
+        refund = request_refund(enrollment_id=enrollment.pk, user=learner)
     response = admin_client.post(
         reverse("admin:refunds_refund_settle", args=[refund.pk]),
         {"bank_reference": "PAYPAL-5TY77"},
@@ -100,7 +104,8 @@ def test_record_manual_bank_reference(admin_client, wire_paid, learner):
 def test_decline_with_a_note(admin_client, wire_paid, learner, settings):
     settings.REFUNDS_REQUIRE_APPROVAL = True
     enrollment, _ = wire_paid
-    refund = request_refund(enrollment_id=enrollment.pk, user=learner, now=ist(2022, 10, 3))
+    with time_machine.travel(ist(2022, 10, 3), tick=False):
+        refund = request_refund(enrollment_id=enrollment.pk, user=learner)
     admin_client.post(
         reverse("admin:refunds_refund_decline", args=[refund.pk]),
         {"note": "Duplicate request"},
@@ -145,10 +150,12 @@ def test_needs_you_filter(admin_client, wire_paid, learner, settings):
 
     settings.REFUNDS_REQUIRE_APPROVAL = True
     enrollment, order = wire_paid
-    waiting = request_refund(enrollment_id=enrollment.pk, user=learner, now=ist(2022, 10, 3))
+    with time_machine.travel(ist(2022, 10, 3), tick=False):
+        waiting = request_refund(enrollment_id=enrollment.pk, user=learner)
     settings.REFUNDS_REQUIRE_APPROVAL = False
     other, other_order = paid_enrollment(cohort=enrollment.cohort, channel=Order.Channel.MANUAL)
-    transfer = request_refund(enrollment_id=other.pk, user=other.user, now=ist(2022, 10, 3))
+    with time_machine.travel(ist(2022, 10, 3), tick=False):
+        transfer = request_refund(enrollment_id=other.pk, user=other.user)
     url = reverse("admin:refunds_refund_changelist")
     approval_page = admin_client.get(url + "?needs=approval").content.decode()
     transfer_page = admin_client.get(url + "?needs=transfer").content.decode()

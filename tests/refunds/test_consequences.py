@@ -4,6 +4,7 @@ waitlist, future 1:1s are cancelled, recordings access ends, and the learner is 
 
 import datetime as dt
 
+import time_machine
 from django.core import mail
 
 from cohorts.models import Enrollment, SeatHold, WaitlistEntry
@@ -19,7 +20,8 @@ from .conftest import ist
 
 def _refund_fully(enrollment, learner, admin_user, capture):
     with capture(execute=True):
-        refund = request_refund(enrollment_id=enrollment.pk, user=learner, now=ist(2022, 10, 4))
+        with time_machine.travel(ist(2022, 10, 4), tick=False):
+            refund = request_refund(enrollment_id=enrollment.pk, user=learner)
     with capture(execute=True):
         record_manual_refund(refund_id=refund.pk, bank_reference="UTR-42", admin_user=admin_user)
     return refund

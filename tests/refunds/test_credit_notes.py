@@ -1,5 +1,7 @@
 """Every processed refund gets exactly one credit note against the order's invoice."""
 
+import time_machine
+
 from payments.invoicing.models import CreditNote, Invoice
 from payments.refunds.services import record_manual_refund, refund_from_admin, request_refund
 
@@ -8,9 +10,8 @@ from .conftest import ist
 
 def test_full_refund_issues_one_credit_note_for_the_amount(wire_paid, learner, admin_user):
     enrollment, order = wire_paid
-    refund = request_refund(
-        enrollment_id=enrollment.pk, user=learner, reason="Moving abroad", now=ist(2022, 10, 3)
-    )
+    with time_machine.travel(ist(2022, 10, 3), tick=False):
+        refund = request_refund(enrollment_id=enrollment.pk, user=learner, reason="Moving abroad")
     record_manual_refund(refund_id=refund.pk, bank_reference="UTR-7", admin_user=admin_user)
     record_manual_refund(refund_id=refund.pk, bank_reference="UTR-7", admin_user=admin_user)
 
@@ -31,7 +32,8 @@ def test_partial_refunds_get_a_credit_note_each(wire_paid, learner, admin_user):
         note="Goodwill for a cancelled session",
         bank_reference="UTR-1",
     )
-    rest = request_refund(enrollment_id=enrollment.pk, user=learner, now=ist(2022, 10, 3))
+    with time_machine.travel(ist(2022, 10, 3), tick=False):
+        rest = request_refund(enrollment_id=enrollment.pk, user=learner)
     record_manual_refund(refund_id=rest.pk, bank_reference="UTR-2", admin_user=admin_user)
 
     notes = {n.refund_reference: n for n in CreditNote.objects.all()}
@@ -50,7 +52,8 @@ def test_processed_email_carries_the_credit_note_pdf(
     from tests.invoicing.conftest import pdf_text
 
     enrollment, order = wire_paid
-    refund = request_refund(enrollment_id=enrollment.pk, user=learner, now=ist(2022, 10, 3))
+    with time_machine.travel(ist(2022, 10, 3), tick=False):
+        refund = request_refund(enrollment_id=enrollment.pk, user=learner)
     with django_capture_on_commit_callbacks(execute=True):
         record_manual_refund(refund_id=refund.pk, bank_reference="UTR-8", admin_user=admin_user)
     note = CreditNote.objects.get()

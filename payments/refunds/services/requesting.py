@@ -27,17 +27,17 @@ from .ledger import (
 )
 
 
-def request_refund(*, enrollment_id: int, user, reason: str = "", now=None) -> Refund:
+def request_refund(*, enrollment_id: int, user, reason: str = "") -> Refund:
     """The learner's one-button refund request for their enrollment.
 
     Rule: the policy in `policy.refund_eligibility` (14 days after the cohort starts, IST; the
     self-paced pass never). Within it the whole amount left on the order is refunded,
     approved at once unless `REFUNDS_REQUIRE_APPROVAL` is on; outside it `RefundRefused` says
-    why. Lock: the enrollment's paid Order. A second request (double click, retried POST)
-    returns the refund the first one made. Side effects on commit: emails, and the gateway
-    refund queued when approved.
+    why. Lock: the enrollment's paid Order; the window is judged by the clock read once it is
+    held (a request that waited for a busy order past the deadline is refused). A second
+    request (double click, retried POST) returns the refund the first one made. Side effects
+    on commit: emails, and the gateway refund queued when approved.
     """
-    now = now or timezone.now()
     reason = (reason or "").strip()[:2000]
     with transaction.atomic():
         enrollment = (
@@ -50,6 +50,7 @@ def request_refund(*, enrollment_id: int, user, reason: str = "", now=None) -> R
         order = _paid_order_for_enrollment(enrollment, lock=True)
         if order is None:
             raise RefundRefused("We could not find a payment for this enrollment.")
+        now = timezone.now()
         existing = (
             order.refunds.filter(origin=Refund.Origin.LEARNER)
             .exclude(state=Refund.State.DECLINED)
