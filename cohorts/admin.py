@@ -36,7 +36,9 @@ from .models import (
 
 class LiveSessionInline(admin.TabularInline):
     """Dates and titles only, so sixteen sessions fit a laptop screen; topics, pre-reads and
-    links are edited on each session's own page (the change link) or in the sessions list."""
+    links are edited on each session's own page (the change link) or in the sessions list.
+    Changing a saved class's start here moves it through `services.move_session` (learners
+    emailed, calendar SEQUENCE raised): see `CohortAdmin.save_formset`."""
 
     model = LiveSession
     extra = 0
@@ -212,6 +214,28 @@ class CohortAdmin(admin.ModelAdmin):
         # From the list's annotations: no queries per row.
         free = max(cohort.capacity - cohort.confirmed_count - cohort.held_count, 0)
         return selectors.public_state(cohort, free_for_public=max(free - cohort.waiting_count, 0))
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not LiveSession:
+            return super().save_formset(request, form, formset, change)
+        moves = []
+        for session_form in formset.initial_forms:
+            if (
+                session_form.instance.pk
+                and "starts_at" in session_form.changed_data
+                and not formset._should_delete_form(session_form)
+            ):
+                moves.append((session_form.instance.pk, session_form.cleaned_data["starts_at"]))
+                # The move itself is the service's: save the other fields at the old time.
+                session_form.instance.starts_at = session_form.initial["starts_at"]
+        super().save_formset(request, form, formset, change)
+        for session_id, starts_at in moves:
+            try:
+                services.move_session(session_id=session_id, starts_at=starts_at)
+            except services.SessionChangeRejected as error:
+                self.message_user(request, f"Class not moved: {error}", messages.ERROR)
+            else:
+                self.message_user(request, "Class moved; its learners are being emailed.")
 
     # --- actions -------------------------------------------------------------------------
 
@@ -447,26 +471,79 @@ def _waitlist_rows(entries):
 
 @admin.register(LiveSession)
 class LiveSessionAdmin(BoundedDateHierarchyMixin, admin.ModelAdmin):
-    """Every class of every cohort: the full edit form (topics, pre-reads, recording)."""
+    """Every class of every cohort: the full edit form (topics, meeting link, pre-reads,
+    recording), whether its links are set, and cancelling a class. Changing a saved class's
+    start moves it through `services.move_session`."""
 
-    list_display = ["starts_at", "title", "cohort", "has_recording"]
-    list_filter = [day_filter("starts_at", title="day of the class"), "cohort"]
+    list_display = [
+        "starts_at",
+        "title",
+        "cohort",
+        "has_meeting_link",
+        "has_recording",
+        "state",
+    ]
+    list_filter = [
+        day_filter("starts_at", title="day of the class"),
+        "cohort",
+        ("cancelled_at", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["title", "cohort__name"]
     list_select_related = ["cohort"]
     date_hierarchy = "starts_at"
+    readonly_fields = ["sequence", "cancelled_at"]
     fields = [
         "cohort",
         "starts_at",
         "title",
         "topics",
+        "meeting_url",
         "recording_url",
         "pre_reads",
         "problem_statement_url",
+        "sequence",
+        "cancelled_at",
     ]
+    actions = ["cancel_selected"]
+
+    def save_model(self, request, obj, form, change):
+        moved_to = None
+        if change and "starts_at" in form.changed_data:
+            # The move itself is the service's: save the other fields at the old time.
+            moved_to, obj.starts_at = obj.starts_at, form.initial["starts_at"]
+        super().save_model(request, obj, form, change)
+        if moved_to is not None:
+            try:
+                services.move_session(session_id=obj.pk, starts_at=moved_to)
+            except services.SessionChangeRejected as error:
+                self.message_user(request, f"Class not moved: {error}", messages.ERROR)
+            else:
+                self.message_user(request, "Class moved; its learners are being emailed.")
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # cancel instead, so calendars and learners are told
+
+    @admin.display(description="Meeting link", boolean=True)
+    def has_meeting_link(self, session):
+        return bool(session.join_url)
 
     @admin.display(description="Recording", boolean=True)
     def has_recording(self, session):
         return bool(session.recording_url)
+
+    @admin.display(description="State")
+    def state(self, session):
+        return "Cancelled" if session.is_cancelled else "Scheduled"
+
+    @admin.action(description="Cancel the selected classes (emails their learners)")
+    def cancel_selected(self, request, queryset):
+        done = 0
+        for session_id in sorted(queryset.values_list("pk", flat=True)):
+            try:
+                done += services.cancel_session(session_id=session_id)
+            except services.SessionChangeRejected as error:
+                self.message_user(request, f"Not cancelled: {error}", messages.WARNING)
+        self.message_user(request, f"Cancelled {done} class(es).")
 
 
 @admin.register(Enrollment)

@@ -112,8 +112,9 @@ def _outline(course) -> list[tuple[str, list[str]]]:
 
 
 def _cohort(course, product, name, start, state, slug=None):
+    slug = slug or slugify(name)
     cohort, _ = Cohort.objects.update_or_create(
-        slug=slug or slugify(name),
+        slug=slug,
         defaults={
             "course": course,
             "product": product,
@@ -126,6 +127,9 @@ def _cohort(course, product, name, start, state, slug=None):
             "time_zone": "Asia/Kolkata",
             "capacity": CAPACITY,
             "admission_state": state,
+            # The demo's stand-in for the cohort's Zoom room (learners reach it through the
+            # dashboard's Join class button, LIVE_JOIN_OPENS_MINUTES before each class).
+            "meeting_url": f"https://meet.example.com/masterclass-{slug}",
         },
     )
     return cohort

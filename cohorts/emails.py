@@ -2,6 +2,7 @@
 an email that no longer applies (offer already used, entry left) is not sent."""
 
 import logging
+import zoneinfo
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -9,7 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import CohortEmail, SeatHold, WaitlistEntry
+from .models import CohortEmail, Enrollment, LiveSession, SeatHold, WaitlistEntry
 from .selectors import checkout_url, waitlist_position
 
 log = logging.getLogger(__name__)
@@ -117,6 +118,55 @@ def send_head_of_waitlist(entry_id: int) -> bool:
         template="head_of_waitlist",
         context={"entry": entry, "cohort": entry.cohort, "position": waitlist_position(entry)}
         | _entry_links(entry),
+    )
+    return True
+
+
+IST = zoneinfo.ZoneInfo("Asia/Kolkata")
+
+
+def _zone_of(user) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(user.time_zone or "Asia/Kolkata")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return IST
+
+
+def send_session_changed(session_id: int, user_id: int, sequence: int) -> bool:
+    """Tell one confirmed learner that a class moved or was cancelled. Not sent when the
+    class changed again since (a newer email is on its way) or the seat is no longer
+    confirmed. The email carries no meeting link: the dashboard shows it when it is time."""
+    session = LiveSession.objects.select_related("cohort").get(pk=session_id)
+    enrollment = (
+        Enrollment.objects.select_related("user")
+        .filter(user_id=user_id, cohort_id=session.cohort_id, state=Enrollment.State.CONFIRMED)
+        .first()
+    )
+    if enrollment is None or session.sequence != sequence:
+        return False
+    learner = enrollment.user
+    zone = _zone_of(learner)
+    subject = (
+        f"Cancelled: “{session.title}” ({session.cohort.name} cohort)"
+        if session.is_cancelled
+        else f"New time for “{session.title}” ({session.cohort.name} cohort)"
+    )
+    _send(
+        to=learner.email,
+        subject=subject,
+        template="session_changed",
+        context={
+            "session": session,
+            "learner": learner,
+            "zone": zone.key,
+            "zone_is_ist": session.starts_at.astimezone(zone).utcoffset()
+            == session.starts_at.astimezone(IST).utcoffset(),
+            "local_start": session.starts_at.astimezone(zone),
+            "local_end": session.ends_at.astimezone(zone),
+            "ist_start": session.starts_at.astimezone(IST),
+            "ist_end": session.ends_at.astimezone(IST),
+            "dashboard_url": _absolute(reverse("dashboard")),
+        },
     )
     return True
 

@@ -8,7 +8,7 @@ pass the capacity (a CHECK constraint), whatever a service above decided.
 """
 
 import secrets
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -64,6 +64,14 @@ class Cohort(models.Model):
     included_in_passes = models.ManyToManyField(
         Product, blank=True, related_name="included_cohorts"
     )
+    # Where the classes happen (Zoom or any URL). Shown only through
+    # `selectors.can_join`, never printed on a page: learners follow our join redirect.
+    meeting_url = models.URLField(
+        "meeting link",
+        max_length=500,
+        blank=True,
+        help_text="The cohort's class link (Zoom or any URL); a session may override it.",
+    )
 
     class Meta:
         ordering = ["start_date"]
@@ -94,6 +102,12 @@ class Cohort(models.Model):
     def end_date(self):
         return self.start_date + timedelta(weeks=self.weeks) - timedelta(days=1)
 
+    @property
+    def class_length(self) -> timedelta:
+        start = datetime.combine(date(2000, 1, 1), self.class_start_time)
+        end = datetime.combine(date(2000, 1, 1), self.class_end_time)
+        return max(end - start, timedelta(0))
+
 
 class LiveSession(models.Model):
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="sessions")
@@ -103,12 +117,36 @@ class LiveSession(models.Model):
     recording_url = models.URLField(blank=True)
     pre_reads = models.TextField(blank=True, help_text="One link per line.")
     problem_statement_url = models.URLField(blank=True)
+    meeting_url = models.URLField(
+        "meeting link",
+        max_length=500,
+        blank=True,
+        help_text="Only if this class is not at the cohort's meeting link.",
+    )
+    # Raised each time the class moves or is cancelled: calendar apps replace an event
+    # with the same UID only when its SEQUENCE grows.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["starts_at"]
 
     def __str__(self):
         return f"{self.cohort.name}: {self.title}"
+
+    @property
+    def ends_at(self):
+        """Start plus the cohort's class length (class_end_time - class_start_time)."""
+        return self.starts_at + self.cohort.class_length
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def join_url(self) -> str:
+        """The link this class happens at; check `selectors.can_join` before using it."""
+        return self.meeting_url or self.cohort.meeting_url
 
 
 class SeatHold(models.Model):

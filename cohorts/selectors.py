@@ -1,7 +1,9 @@
 """Read-only questions about cohorts that pages and services share."""
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -161,6 +163,46 @@ def seats_filled_timeline(cohort: Cohort) -> list[tuple]:
         filled += changes[day]
         timeline.append((day, filled))
     return timeline
+
+
+# --- joining a live class ------------------------------------------------------------------
+
+
+def join_opens_at(session: LiveSession) -> datetime:
+    """When the join button appears: LIVE_JOIN_OPENS_MINUTES before the class starts."""
+    return session.starts_at - timedelta(minutes=settings.LIVE_JOIN_OPENS_MINUTES)
+
+
+def join_window_is_open(session: LiveSession, *, now: datetime | None = None) -> bool:
+    """From `join_opens_at` until the class ends; never for a cancelled class."""
+    now = now or timezone.now()
+    return not session.is_cancelled and join_opens_at(session) <= now < session.ends_at
+
+
+def is_cohort_staff(user) -> bool:
+    """The instructor's side: staff who may edit cohorts (finance staff are not)."""
+    return bool(user.is_authenticated and user.is_staff and user.has_perm("cohorts.change_cohort"))
+
+
+def can_join(user, session: LiveSession, *, now: datetime | None = None) -> bool:
+    """The one rule for a live class's meeting link: may `user` have it now?
+
+    Yes only while the join window is open (see `join_window_is_open`), the session has a
+    link, and the user is the instructor's staff or has a *confirmed* seat in the session's
+    own cohort. The seat is read on every call, so a refund or a cancellation (which moves
+    the enrollment out of `confirmed`) takes the link away at once. Pending, waitlisted,
+    refunded and cancelled learners, other cohorts' learners and visitors never get it.
+    The window is checked first, so outside it no query runs.
+    """
+    if not user.is_authenticated or not session.join_url:
+        return False
+    if not join_window_is_open(session, now=now):
+        return False
+    if is_cohort_staff(user):
+        return True
+    return Enrollment.objects.filter(
+        user=user, cohort_id=session.cohort_id, state=Enrollment.State.CONFIRMED
+    ).exists()
 
 
 # --- the instructor's home ---------------------------------------------------------------

@@ -68,6 +68,11 @@ def send_head_of_waitlist_email(*, entry_id: int) -> bool:
 
 
 @task()
+def send_session_changed_email(*, session_id: int, user_id: int, sequence: int) -> bool:
+    return emails.send_session_changed(session_id, user_id, sequence)
+
+
+@task()
 def deliver_cohort_email_task(*, delivery_id: int) -> str:
     """One learner's copy of an instructor's cohort email, sent once (see the service)."""
     return deliver_cohort_email(delivery_id=delivery_id)

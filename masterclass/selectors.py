@@ -14,6 +14,7 @@ contributes one selector that is itself written to run a fixed number of queries
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
@@ -53,7 +54,7 @@ class EnrollmentCard:
 
     @property
     def upcoming(self) -> list:
-        return [c for c in self.schedule if not c.is_past]
+        return [c for c in self.schedule if not c.is_past and not c.is_cancelled]
 
     @property
     def next_class(self):
@@ -84,7 +85,7 @@ class EnrollmentCard:
         if self.pending_feedback:
             return "Tell us anonymously how the last session went."
         if self.next_class is not None:
-            return "Do the pre-reads under Recordings and join the next class (below)."
+            return "Join the next class (above)."
         if not self.cohort_has_ended:  # running, its next dates not listed yet
             cohort = self.enrollment.cohort
             return (
@@ -93,6 +94,19 @@ class EnrollmentCard:
                 "watch past sessions under Recordings."
             )
         return "Your cohort has ended; the recordings stay with you."
+
+
+@dataclass(frozen=True)
+class NextClass:
+    """The dashboard's next-class card (`templates/learning/_next_class.html`)."""
+
+    scheduled: object  # masterclass.learning.selectors.ScheduledClass
+    cohort: object
+    pre_reads: list
+
+    @property
+    def join_opens_minutes(self) -> int:
+        return settings.LIVE_JOIN_OPENS_MINUTES
 
 
 @dataclass
@@ -134,6 +148,11 @@ class Dashboard:
         ]
 
     @property
+    def has_open_orders(self) -> bool:
+        """An order waits for payment: its "Pay now" must not be folded away."""
+        return any(o.state in Order.OPEN_STATES for o in self.orders)
+
+    @property
     def open_order_states(self) -> tuple:
         return Order.OPEN_STATES
 
@@ -156,6 +175,16 @@ class Dashboard:
     @property
     def pending_feedback(self) -> list:
         return [s for c in self.cards for s in c.pending_feedback]
+
+    @property
+    def next_class(self) -> NextClass | None:
+        """The soonest class not over yet across the learner's confirmed cohorts."""
+        coming = [(c.next_class, c) for c in self.live_cards if c.next_class is not None]
+        if not coming:
+            return None
+        scheduled, card = min(coming, key=lambda pair: pair[0].starts_at)
+        pre_reads = learning.pre_read_links(scheduled.session) if scheduled.session else []
+        return NextClass(scheduled, card.enrollment.cohort, pre_reads)
 
 
 def dashboard_for(user, *, now=None) -> Dashboard:

@@ -28,6 +28,7 @@ from .holds import (
     release_hold,
 )
 from .locking import locked_cohort
+from .sessions import SessionChangeRejected, cancel_session, move_session
 from .waitlist import (
     claim_offer,
     join_waitlist,
@@ -49,7 +50,9 @@ __all__ = [
     "SeatError",
     "SeatUnavailable",
     "SeatsBusy",
+    "SessionChangeRejected",
     "cancel_enrollment",
+    "cancel_session",
     "claim_offer",
     "close_admissions",
     "confirm_seat",
@@ -60,6 +63,7 @@ __all__ = [
     "join_waitlist",
     "leave_waitlist",
     "locked_cohort",
+    "move_session",
     "notify_waitlist",
     "offer_free_seats",
     "open_admissions",

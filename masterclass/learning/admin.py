@@ -170,12 +170,20 @@ class FeedbackResponseInline(admin.TabularInline):
 
 @admin.register(SessionFeedbackSummary)
 class SessionFeedbackSummaryAdmin(admin.ModelAdmin):
-    """Per-session average rating and the comments; answers carry no learner."""
+    """Per-session figures for the instructor: recording added or not, how many answered and
+    the average rating, and the comments; answers carry no learner."""
 
-    list_display = ["title", "cohort", "starts_at", "responses", "average_rating"]
+    list_display = [
+        "title",
+        "cohort",
+        "starts_at",
+        "recording_added",
+        "responses",
+        "average_rating",
+    ]
     list_filter = ["cohort"]
     list_select_related = ["cohort"]
-    fields = ["cohort", "title", "starts_at", "responses", "average_rating"]
+    fields = ["cohort", "title", "starts_at", "recording_added", "responses", "average_rating"]
     readonly_fields = fields
     inlines = [FeedbackResponseInline]
 
@@ -200,6 +208,10 @@ class SessionFeedbackSummaryAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # read-only: answers are never edited
+
+    @admin.display(description="Recording added", boolean=True)
+    def recording_added(self, obj):
+        return bool(obj.recording_url)
 
     @admin.display(description="Responses", ordering="_responses")
     def responses(self, obj):

@@ -41,6 +41,10 @@ class PreferencesForm(forms.Form):
     newsletter = forms.BooleanField(
         label="Send me the newsletter (new cohorts and essays on system design)", required=False
     )
+    class_reminders = forms.BooleanField(
+        label="Remind me by email before each live class (24 hours and 1 hour before)",
+        required=False,
+    )
     time_zone = forms.ChoiceField(
         label="My time zone (class times are shown in it and in IST)", choices=_zone_choices
     )

@@ -130,3 +130,76 @@ class SessionFeedbackSummary(LiveSession):
         proxy = True
         verbose_name = "session feedback"
         verbose_name_plural = "session feedback"
+
+
+# --- live classes -----------------------------------------------------------------------
+
+
+def new_calendar_token() -> str:
+    """256 random bits, URL-safe: the private calendar feed's URL cannot be guessed."""
+    return secrets.token_urlsafe(32)
+
+
+class ClassPreferences(models.Model):
+    """A learner's live-class settings: reminder emails, and the secret of their calendar feed.
+
+    Made on first use (no row = reminders on, no feed yet). Resetting the token makes the old
+    feed URL answer 404 at once.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="class_preferences"
+    )
+    reminder_emails = models.BooleanField(
+        "class reminder emails",
+        default=True,
+        help_text="Emails before each live class, with the join link.",
+    )
+    calendar_token = models.CharField(
+        max_length=64, unique=True, default=new_calendar_token, editable=False
+    )
+    calendar_token_reset_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "class preferences"
+        verbose_name_plural = "class preferences"
+
+    def __str__(self):
+        return f"Class preferences of {self.user}"
+
+
+class ClassReminder(models.Model):
+    """One reminder email for one learner, class and lead time, written before it is queued.
+
+    The unique constraint is what makes the worker send each reminder once, however often
+    (or however many times at once) the job runs. A class that moves has a new `sequence`,
+    so its reminders are due again for the new time.
+    """
+
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    minutes_before = models.PositiveIntegerField()
+    session_sequence = models.PositiveIntegerField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "user", "minutes_before", "session_sequence"],
+                name="one_class_reminder_per_learner_and_lead",
+            )
+        ]
+
+    def __str__(self):
+        return f"Reminder {self.minutes_before} min before session {self.session_id}"
+
+
+class RecordingAnnouncement(models.Model):
+    """The session's learners were emailed that its recording is up (once per session)."""
+
+    session = models.OneToOneField(LiveSession, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField()
+    recipients = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"Recording announcement for session {self.session_id}"

@@ -105,11 +105,13 @@ class ScheduledClass:
     def is_past(self) -> bool:
         return self.ends_at <= timezone.now()
 
+    @property
+    def is_cancelled(self) -> bool:
+        return self.session is not None and self.session.is_cancelled
+
 
 def class_length(cohort: Cohort) -> timedelta:
-    start = datetime.combine(date(2000, 1, 1), cohort.class_start_time)
-    end = datetime.combine(date(2000, 1, 1), cohort.class_end_time)
-    return max(end - start, timedelta(0))
+    return cohort.class_length
 
 
 def schedule_for(cohort: Cohort, sessions, zone: zoneinfo.ZoneInfo) -> list[ScheduledClass]:
@@ -209,3 +211,69 @@ def feedback_session_or_none(user, session_id: int) -> LiveSession | None:
     if not feedback_is_open(session) or not attended_cohort(user, session):
         return None
     return session
+
+
+# --- live classes -----------------------------------------------------------------------
+
+
+def class_session_or_none(user, slug: str, session_id: int) -> LiveSession | None:
+    """A session of a cohort `user` may watch (the session page's rule); None otherwise,
+    whether it is missing or forbidden. Joining has its own, narrower rule
+    (`cohorts.selectors.can_join`: a confirmed seat in this very cohort, inside the window)."""
+    cohort = watchable_cohort_or_none(user, slug)
+    if cohort is None:
+        return None
+    session = cohort.sessions.filter(pk=session_id).first()
+    if session is not None:
+        session.cohort = cohort  # already fetched, with its course
+    return session
+
+
+def confirmed_class_sessions(user) -> QuerySet[LiveSession]:
+    """Every class of the live cohorts where `user` holds a confirmed seat (the calendar feed
+    and the schedule page), cancelled ones included so calendars can mark them."""
+    cohort_ids = Enrollment.objects.filter(
+        user=user,
+        state=Enrollment.State.CONFIRMED,
+        cohort__isnull=False,
+        product__kind=Product.Kind.LIVE_COHORT,
+    ).values("cohort_id")
+    return (
+        LiveSession.objects.filter(cohort_id__in=cohort_ids)
+        .select_related("cohort__course")
+        .order_by("starts_at")
+    )
+
+
+@dataclass(frozen=True)
+class CohortSchedule:
+    cohort: Cohort
+    classes: list[ScheduledClass]
+
+    @property
+    def upcoming(self) -> list[ScheduledClass]:
+        return [c for c in self.classes if not c.is_past]
+
+    @property
+    def past(self) -> list[ScheduledClass]:
+        return [c for c in self.classes if c.is_past]
+
+
+def schedule_by_cohort(user, zone: zoneinfo.ZoneInfo) -> list[CohortSchedule]:
+    """The schedule page: each confirmed live cohort of `user` (soonest first) with all its
+    classes, in two queries."""
+    enrollments = (
+        Enrollment.objects.filter(
+            user=user,
+            state=Enrollment.State.CONFIRMED,
+            cohort__isnull=False,
+            product__kind=Product.Kind.LIVE_COHORT,
+        )
+        .select_related("cohort__course")
+        .prefetch_related("cohort__sessions")
+        .order_by("cohort__start_date")
+    )
+    return [
+        CohortSchedule(e.cohort, schedule_for(e.cohort, list(e.cohort.sessions.all()), zone))
+        for e in enrollments
+    ]

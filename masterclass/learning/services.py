@@ -12,9 +12,11 @@ from courses.models import NewsletterSubscriber
 from . import selectors
 from .models import (
     Certificate,
+    ClassPreferences,
     FeedbackGiven,
     FeedbackInvitation,
     FeedbackResponse,
+    new_calendar_token,
     new_verification_code,
 )
 
@@ -278,3 +280,37 @@ def set_time_zone(*, user, time_zone: str) -> None:
     if user.time_zone != time_zone:
         user.time_zone = time_zone
         user.save(update_fields=["time_zone"])
+
+
+# --- live classes -----------------------------------------------------------------------
+
+
+def class_preferences_for(*, user) -> ClassPreferences:
+    """The learner's class preferences, made on first use (reminders on, a fresh feed token)."""
+    preferences, _ = ClassPreferences.objects.get_or_create(user=user)
+    return preferences
+
+
+def set_class_reminders(*, user, enabled: bool) -> ClassPreferences:
+    """Turn the learner's class reminder emails on or off (moves and cancellations are
+    service emails and are always sent)."""
+    preferences = class_preferences_for(user=user)
+    if preferences.reminder_emails != enabled:
+        preferences.reminder_emails = enabled
+        preferences.save(update_fields=["reminder_emails"])
+    return preferences
+
+
+def reset_calendar_token(*, user, now=None) -> ClassPreferences:
+    """Give the learner's calendar feed a new secret URL; the old one answers 404 from now on.
+
+    Lock: the preferences row, so two resets at once leave one valid token.
+    """
+    class_preferences_for(user=user)
+    with transaction.atomic():
+        preferences = ClassPreferences.objects.select_for_update().get(user=user)
+        preferences.calendar_token = new_calendar_token()
+        preferences.calendar_token_reset_at = now or timezone.now()
+        preferences.save(update_fields=["calendar_token", "calendar_token_reset_at"])
+    log.info("calendar feed token reset user=%s", user.pk)
+    return preferences

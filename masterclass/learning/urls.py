@@ -32,5 +32,11 @@ urlpatterns = [
     path("certificates/<cert_code:code>/pdf/", views.download_certificate, name="certificate_pdf"),
     path("feedback/<int:session_id>/", views.session_feedback, name="session_feedback"),
     path("dashboard/preferences/", views.preferences, name="preferences"),
+    path("dashboard/schedule/", views.schedule, name="schedule"),
+    path("dashboard/calendar/reset/", views.reset_calendar_feed, name="reset_calendar_feed"),
+    path("calendar/<url_token:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("classes/<slug:slug>/<int:session_id>/", views.class_session, name="class_session"),
+    path("classes/<slug:slug>/<int:session_id>/join/", views.join_class, name="join_class"),
+    path("classes/<slug:slug>/<int:session_id>/class.ics", views.class_ics, name="class_ics"),
     path("dashboard/newsletter/", views.newsletter, name="newsletter"),
 ]

@@ -266,6 +266,14 @@ MENTORSHIP_TIME_ZONE = env("MENTORSHIP_TIME_ZONE", default="Asia/Kolkata")
 
 # --- learner home --------------------------------------------------------------------------
 INSTALLED_APPS += ["masterclass.learning"]
+
+# --- live classes --------------------------------------------------------------------------
+# The join button (and the meeting link behind it) opens this long before a class starts and
+# closes when it ends.
+LIVE_JOIN_OPENS_MINUTES = env.int("LIVE_JOIN_OPENS_MINUTES", default=30)
+# Reminder emails go out this many minutes before each class (24 h and 1 h by default).
+LIVE_REMINDER_MINUTES = env.list("LIVE_REMINDER_MINUTES", cast=int, default=[24 * 60, 60])
+
 # Feedback on a live session is asked for during this many days after it starts.
 FEEDBACK_WINDOW_DAYS = env.int("FEEDBACK_WINDOW_DAYS", default=14)
 
@@ -291,6 +299,8 @@ SCHEDULED_TASKS = [
     ("payments.refunds.tasks.retry_failed_refunds", 300),
     ("payments.invoicing.tasks.render_missing_pdfs", 300),
     ("masterclass.learning.tasks.send_feedback_invitations", 900),
+    ("masterclass.learning.tasks.send_class_reminders", 300),
+    ("masterclass.learning.tasks.announce_recordings", 300),
     # Hourly; sends at most one digest a day (a NotificationSent row per date).
     ("community.tasks.send_unanswered_digest", 3600),
 ]

@@ -76,14 +76,19 @@ def test_pages_are_titled_and_fit_a_phone(browser, live_server, client, august, 
         reverse("learning:cohort_recordings", args=[october.slug]): "October 2022 recordings",
         reverse("learning:session_feedback", args=[october.sessions.get().pk]): "Feedback on",
         reverse("learning:preferences"): "Email preferences",
+        reverse("learning:schedule"): "My class schedule",
+        reverse(
+            "learning:class_session", args=[october.slug, october.sessions.get().pk]
+        ): october.sessions.get().title,
         reverse("learning:verify_certificate", args=[certificate.code]): "Certificate of Asha Rao",
-        reverse("learning:verify_certificate", args=["not-a-real-certificate"]): "Page not found",
+        reverse("learning:verify_certificate", args=["not-a-real-code-0000"]): "Page not found",
     }
     for path, title in pages.items():
         response = page.goto(live_server.url + path)
         assert response.status == (404 if title == "Page not found" else 200), path
         assert page.title().startswith(title), (path, page.title())
         if path == reverse("dashboard"):  # the full dashboard really rendered
+            page.get_by_text("Refunds", exact=True).first.click()  # a folded section
             for text in ("Pay now", "Tax invoice", "Refundable until", "Your next call"):
                 assert page.get_by_text(text).first.is_visible(), text
         overflow = page.evaluate(
