@@ -41,7 +41,8 @@ def load(*, now=None):
         product=august.product,
         defaults={"label": "Discord", "url": "https://discord.gg/masterclass-demo"},
     )
-    asked = dt.datetime.combine(session.starts_at.date(), dt.time(4, 0), tzinfo=dt.UTC)
+    # Half an hour into the class (not a UTC calendar date of an IST class).
+    asked = session.starts_at + dt.timedelta(minutes=30)
 
     if not Doubt.objects.filter(session=session).exists():
         answered = services.ask_doubt(
