@@ -66,10 +66,13 @@ class Cohort(models.Model):
     )
     # Where the classes happen (Zoom or any URL). Shown only through
     # `selectors.can_join`, never printed on a page: learners follow our join redirect.
+    # Nullable only so that adding the column on SQLite is an ALTER TABLE, not a table rebuild
+    # (a rebuild breaks the confirmed-seat triggers on enrollments); empty means no link.
     meeting_url = models.URLField(
         "meeting link",
         max_length=500,
         blank=True,
+        null=True,
         help_text="The cohort's class link (Zoom or any URL); a session may override it.",
     )
 
@@ -146,7 +149,7 @@ class LiveSession(models.Model):
     @property
     def join_url(self) -> str:
         """The link this class happens at; check `selectors.can_join` before using it."""
-        return self.meeting_url or self.cohort.meeting_url
+        return self.meeting_url or self.cohort.meeting_url or ""
 
 
 class SeatHold(models.Model):

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='cohort',
             name='meeting_url',
-            field=models.URLField(blank=True, help_text="The cohort's class link (Zoom or any URL); a session may override it.", max_length=500, verbose_name='meeting link'),
+            field=models.URLField(blank=True, null=True, help_text="The cohort's class link (Zoom or any URL); a session may override it.", max_length=500, verbose_name='meeting link'),
         ),
         migrations.AddField(
             model_name='livesession',
