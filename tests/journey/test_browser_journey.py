@@ -16,17 +16,10 @@ from pathlib import Path
 import pytest
 
 from tests import factories
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.clock import instant, today
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "journey"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 # No skip when chromium is missing: scripts/test.sh installs it, and a journey that silently
 # skipped would prove nothing.

@@ -10,6 +10,7 @@ from django.urls import reverse
 from masterclass.learning import services
 from payments.invoicing.services import issue_invoice
 from payments.models import Order
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.clock import instant
 from tests.factories import BookingFactory, CertificateRequestFactory, OrderFactory, UserFactory
 from tests.learner_home.conftest import enroll
@@ -28,9 +29,7 @@ def browser(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--no-sandbox"]
-        )
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from cohorts.models import LiveSession
 from payments.invoicing.services import issue_invoice
 from payments.models import Order
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import (
     BookingFactory,
     CohortFactory,
@@ -30,13 +31,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 ARTIFACTS = Path(django_settings.BASE_DIR) / "test-artifacts" / "live"
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture
@@ -47,9 +41,7 @@ def browser(monkeypatch):
     # synchronous test setup.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=BROWSER_ARGS
-        )
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 

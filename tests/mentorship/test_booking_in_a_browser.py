@@ -11,6 +11,7 @@ from django.core import mail
 from django.urls import reverse
 
 from mentorship.models import Booking
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.clock import instant
 from tests.factories import CohortFactory, EnrollmentFactory, SlotFactory, UserFactory
 
@@ -27,9 +28,7 @@ def browser(monkeypatch):
 
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--no-sandbox"]
-        )
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 

@@ -9,6 +9,7 @@ from django.conf import settings as django_settings
 
 from cohorts.models import Enrollment
 from payments.models import Order, Payment
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import UserFactory
 
 from .conftest import BILLING
@@ -26,9 +27,7 @@ def browser_page():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context()
         page = context.new_page()
         page.set_default_timeout(15_000)
